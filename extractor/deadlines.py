@@ -1,0 +1,111 @@
+"""Deadlines: time bounds normalised to ISO dates (see patterns/deadlines.toml)."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from .model import Deadline
+from .numbers import parse_number
+from .patterns import toml
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    goal_only: bool
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    data = toml("deadlines")
+    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal") for r in data["rule"])
+    return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
+
+
+def _last_day(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def _add(base: date, years: int = 0, months: int = 0) -> date:
+    total = base.year * 12 + base.month - 1 + years * 12 + months
+    y, m = divmod(total, 12)
+    return date(y, m + 1, min(base.day, calendar.monthrange(y, m + 1)[1]))
+
+
+_CLAUSE_END = re.compile(r"[。;!?\n]")
+
+
+def is_goal_context(text: str, start: int, end: int) -> bool:
+    """Whether the clause around [start, end) states a goal rather than a fact."""
+    _, _, goal, past = _rules()
+    stop = _CLAUSE_END.search(text, end)
+    after = text[end: stop.start() if stop else len(text)]
+    begin = max(text.rfind(c, 0, start) for c in "。;!?\n,")
+    before = text[begin + 1:start]
+    if any(w in after or w in before for w in past):
+        return False
+    return any(w in after[:40] or w in before[-6:] for w in goal)
+
+
+def _plan_end(period: str) -> int | None:
+    n = parse_number(period)
+    return 1955 + 5 * int(n) if n else None
+
+
+def find(text: str, doc_date: str | None, spans_taken: list[tuple[int, int]] | None = None) -> list[Deadline]:
+    """Every deadline in the text, in order of position."""
+    rules, parts, _, _ = _rules()
+    base = date.fromisoformat(doc_date) if doc_date else None
+    taken: list[tuple[int, int]] = list(spans_taken or [])
+    found: list[Deadline] = []
+    for rule in rules:
+        for m in rule.pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if rule.goal_only and not is_goal_context(text, s, e):
+                continue
+            g = m.groupdict()
+            value, recurrence = _resolve(rule.kind, g, parts, base)
+            if value is None:
+                continue
+            taken.append((s, e))
+            found.append(Deadline(value, recurrence, m.group(), s, e, kind=rule.kind))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: date | None) -> tuple[str | None, str | None]:
+    try:
+        if kind == "yearly":
+            m = int(g["m"] or 0)
+            if not 1 <= m <= 12:
+                return None, None
+            d = int(g["d"]) if g.get("d") else (28 if m == 2 else calendar.monthrange(2001, m)[1])
+            return f"XXXX-{m:02d}-{d:02d}", "yearly"
+        if kind == "day":
+            return date(int(g["y"]), int(g["m"]), int(g["d"])).isoformat(), None
+        if kind == "month":
+            return _last_day(int(g["y"]), int(g["m"])), None
+        if kind == "year":
+            return f"{int(g['y']):04d}-12-31", None
+        if kind == "part":
+            return f"{int(g['y']):04d}-{parts[g['part']]}", None
+        if kind == "plan":
+            year = _plan_end(g["period"] or "")
+            return (f"{year}-12-31", None) if year else (None, None)
+        if kind == "relative" and base is not None:
+            n = parse_number(g.get("n2") or g["n"] or "")
+            if not n or n > 50:
+                return None, None
+            months = int(n) if "月" in (g.get("unit") or "") else 0
+            years = 0 if months else int(n)
+            return _add(base, years, months).isoformat(), None
+        if kind == "this_year" and base is not None:
+            return f"{base.year}-12-31", None
+    except (ValueError, KeyError, TypeError):
+        return None, None
+    return None, None

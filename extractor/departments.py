@@ -1,0 +1,139 @@
+"""Responsible bodies: split marked lists, expand elided prefixes, canonicalise.
+
+The lexicon (``patterns/departments.csv``) lists bodies without their level
+prefix; a name is matched by its longest lexicon ending, and what stands before
+it (``市``, ``各旗县区``, ``乌海市``) is kept as written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Department
+from .patterns import split_list, table, toml
+
+LEVELS = ("自治区", "自治州", "省", "市", "县", "区", "旗", "州", "盟", "乡", "镇", "苏木", "街道")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    by_key: dict[str, tuple[str, str]]
+    keys_by_len: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    vague: frozenset[str]
+    vague_pattern: re.Pattern[str]
+    drop_tail: tuple[re.Pattern[str], ...]
+    joiners: tuple[str, ...]
+    body_pattern: str
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    by_key: dict[str, tuple[str, str]] = {}
+    for row in table("departments"):
+        entry = (row["canonical"], row["function"] or "其他")
+        for key in [row["canonical"], *split_list(row["aliases"])]:
+            by_key.setdefault(key, entry)
+    suffixes = tuple(sorted({r["suffix"] for r in table("department_suffixes") if r["suffix"]}, key=len, reverse=True))
+    vague = frozenset(r["phrase"] for r in table("department_vague") if r["phrase"])
+    rules = toml("obligations")
+    body = "|".join(map(re.escape, sorted(set(suffixes) | set(by_key), key=len, reverse=True)))
+    return Lexicon(
+        by_key=by_key,
+        keys_by_len=tuple(sorted(by_key, key=len, reverse=True)),
+        suffixes=suffixes,
+        vague=vague,
+        vague_pattern=re.compile(r"^(各|市|县|区|省|市直|县直|区直|市级|县级)?(各)?(有关|相关|其他|其它)(职能)?(部门|单位|机构)"
+                                 r"|^各(级|地|地区|部门|单位)$|^(各级)?各部门$"),
+        drop_tail=tuple(re.compile(p) for p in rules["drop_tail"]),
+        joiners=tuple(rules["joiners"]),
+        body_pattern=body,
+    )
+
+
+def is_body(name: str) -> bool:
+    """Whether a string names a body (ends with a lexicon name or a body suffix)."""
+    lex = lexicon()
+    return len(name) >= 2 and (name.endswith(lex.suffixes) or name in lex.by_key)
+
+
+def is_vague(name: str) -> bool:
+    lex = lexicon()
+    return name in lex.vague or bool(lex.vague_pattern.search(name))
+
+
+def _level_prefix(name: str) -> str:
+    """The leading level word of a name (``市``, ``县``), or ''."""
+    for level in sorted(LEVELS, key=len, reverse=True):
+        if name.startswith(level) and len(name) > len(level):
+            return level
+    return ""
+
+
+def canonical(name: str) -> Department:
+    """Canonical form, function class and level of one body name."""
+    lex = lexicon()
+    for key in lex.keys_by_len:
+        if name.endswith(key):
+            prefix = name[: len(name) - len(key)]
+            body, function = lex.by_key[key]
+            if prefix.endswith("委") and body.startswith("委"):
+                prefix = prefix[:-1]
+            return Department(name, prefix + body, function, _level(prefix))
+    return Department(name, name, "其他", _level(name))
+
+
+def _level(prefix: str) -> str:
+    if not prefix:
+        return ""
+    if prefix.startswith("各"):
+        prefix = prefix[1:]
+    for level in ("自治区", "省", "自治州", "市", "盟", "州", "县", "旗", "区", "乡", "镇", "街道"):
+        if prefix.endswith(level) or prefix.startswith(level):
+            return {"自治区": "省", "自治州": "市", "盟": "市", "州": "市", "旗": "县"}.get(level, level)
+    return ""
+
+
+def _split_joined(item: str) -> list[str]:
+    """Split ``A和B`` where both sides are bodies (not inside ``工业和信息化局``)."""
+    lex = lexicon()
+    for joiner in lex.joiners:
+        start = 0
+        while True:
+            i = item.find(joiner, start)
+            if i <= 0:
+                break
+            left, right = item[:i], item[i + len(joiner):]
+            if is_body(left) and is_body(right) and not (left + joiner + right) in lex.by_key:
+                return _split_joined(left) + _split_joined(right)
+            start = i + 1
+    return [item]
+
+
+def split(text: str) -> list[str]:
+    """Names in a marked list, in order: split, qualifiers dropped, prefixes expanded, vague dropped."""
+    lex = lexicon()
+    text = re.sub(r"\s+", "", text).strip("。;,,、:: ")
+    for pattern in lex.drop_tail:
+        text = pattern.sub("", text)
+    items: list[str] = []
+    for part in re.split(r"[、,,;;/]", text):
+        part = part.strip()
+        for pattern in lex.drop_tail:
+            part = pattern.sub("", part)
+        if part:
+            items.extend(_split_joined(part))
+    names: list[str] = []
+    level = ""
+    for item in items:
+        item = item.strip("()()")
+        if not item or is_vague(item):
+            continue
+        own = _level_prefix(item)
+        if own:
+            level = own if item[len(own):] in lex.by_key or is_body(item[len(own):]) else level
+        elif level and item in lex.by_key and lex.by_key[item][0] not in ("人民政府",):
+            item = level + item
+        names.append(item)
+    return names

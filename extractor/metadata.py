@@ -1,0 +1,179 @@
+"""Document metadata: title, doc number, issuer, city/province, dates, citations."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Metadata
+from .normalise import Header
+from .numbers import parse_number
+from .patterns import split_list, table, toml
+from .segment import is_title_line
+
+DOC_NUMBER = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<p>[\u4e00-\u9fff]{1,12}?)\s*[〔\[【﹝(]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]】﹞)]\s*(?P<n>\d{1,5})\s*号"
+)
+CITATION = re.compile(r"《(?P<title>[^《》]{2,120})》\s*(?:\((?P<inner>[^()]{4,40})\))?")
+DATE_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                       r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日(?:印发)?\s*\|?\s*$")
+ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+
+
+def doc_number(raw: str) -> str | None:
+    """``许政办 [2019] 32号`` -> ``许政办〔2019〕32号``."""
+    m = DOC_NUMBER.search(raw.replace(" ", "") if raw else "")
+    return f"{m.group('p')}〔{m.group('y')}〕{int(m.group('n'))}号" if m else None
+
+
+def _date(raw: str | None) -> str | None:
+    m = ISO_DATE.search(raw or "")
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _cn_date(m: re.Match[str]) -> str | None:
+    y = m.group("y")
+    year = int(y) if y.isdigit() else int("".join(str(parse_number(c) or 0) for c in y))
+    mo, d = parse_number(m.group("m")), parse_number(m.group("d"))
+    if not mo or not d or not 1 <= mo <= 12 or not 1 <= d <= 31:
+        return None
+    return f"{year:04d}-{int(mo):02d}-{int(d):02d}"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_code: dict[str, dict[str, str]]
+    cities: tuple[dict[str, str], ...]
+    provinces: tuple[dict[str, str], ...]
+    city_names: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    rows = table("regions")
+    by_code = {r["code"]: r for r in rows}
+    cities = tuple(r for r in rows if r["level"] == "city")
+    provinces = tuple(r for r in rows if r["level"] == "province")
+    names = {r["name"] for r in cities} | {s for r in cities for s in split_list(r["short"]) if len(s) >= 2}
+    return Gazetteer(by_code, cities, provinces,
+                     re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))))
+
+
+def _city_of(name: str) -> tuple[str, str] | None:
+    """(city, province) for a city's full or short name."""
+    for r in gazetteer().cities:
+        if name == r["name"] or name in split_list(r["short"]):
+            return r["name"], r["province"]
+    return None
+
+
+def _from_code(index_number: str | None) -> tuple[str, str] | None:
+    """Region of a 索引号 that starts with a unified social credit code (chars 3-8)."""
+    m = re.match(r"^\s*[0-9A-Z]{2}(\d{6})[0-9A-Z]{10}", index_number or "")
+    if not m:
+        return None
+    code = m.group(1)
+    g = gazetteer()
+    row = g.by_code.get(code)
+    if row is None:
+        return None
+    if row["level"] == "province":
+        return row["name"], row["name"]
+    city = row["city"] or row["name"]
+    return city, row["province"]
+
+
+def _national(text: str) -> bool:
+    return bool(re.match(r"^(国务院|国家|中共中央|全国|中华人民共和国|国办)", text))
+
+
+def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
+    """City and province from the 索引号, issuer, title, doc number, then the text."""
+    found = _from_code(meta.index_number)
+    if found:
+        return found
+    g = gazetteer()
+    for field in (meta.issuer, meta.title):
+        if field and _national(field):
+            return "全国", "全国"
+        if field:
+            m = g.city_names.search(field)
+            if m and (hit := _city_of(m.group())):
+                return hit
+    if meta.doc_number:
+        prefix = meta.doc_number.split("〔")[0]
+        if prefix.startswith("国"):
+            return "全国", "全国"
+        m = g.city_names.match(prefix)
+        if m and (hit := _city_of(m.group())):
+            return hit
+        mentioned = {p["name"] for p in g.provinces if any(s in text for s in [p["name"], *split_list(p["short"])] if len(s) >= 2)}
+        candidates = [c for c in g.cities if any(s.startswith(prefix[0]) for s in [c["name"], *split_list(c["short"])])
+                      and c["province"] in mentioned]
+        if len({c["name"] for c in candidates}) == 1:
+            return candidates[0]["name"], candidates[0]["province"]
+    counts = Counter(m.group() for m in g.city_names.finditer(text[:20000]))
+    for name, _ in counts.most_common(3):
+        if hit := _city_of(name):
+            return hit
+    for p in g.provinces:
+        if p["name"] in text[:3000]:
+            return p["name"], p["name"]
+    return None, None
+
+
+def find_title(text: str, header: Header) -> str | None:
+    """The notice's own title (for a notice wrapping a plan, the notice's)."""
+    head_title = header.fields.get("title")
+    lines = text.split("\n")[:25]
+    candidates = [ln.strip() for ln in lines if is_title_line(ln)]
+    preferred = [c for c in candidates if "关于" in c] or candidates
+    if head_title and is_title_line(head_title):
+        return re.sub(r"\s+", "", head_title)
+    return preferred[0] if preferred else None
+
+
+def extract(text: str, header: Header) -> Metadata:
+    """All metadata of one normalised text and its parsed header block."""
+    h = header.fields
+    meta = Metadata(header=dict(h))
+    meta.title = find_title(text, header)
+    meta.index_number = h.get("index_number")
+    meta.issuer = h.get("issuer")
+    meta.validity = h.get("validity")
+    meta.topic = h.get("topic")
+    meta.date_published = _date(h.get("date_published"))
+    own = doc_number(h.get("doc_number", "")) if h.get("doc_number") else None
+    if own is None:
+        for line in text.split("\n")[:20]:
+            m = DOC_NUMBER.fullmatch(line.strip().replace(" ", ""))
+            if m:
+                own = doc_number(line)
+                break
+    meta.doc_number = own
+    meta.date_written = _date(h.get("date_written"))
+    if meta.date_written is None:
+        for line in text.split("\n"):
+            m = DATE_LINE.match(line)
+            if m and (d := _cn_date(m)):
+                meta.date_written = d
+                break
+    seen: dict[str, None] = {}
+    cited = []
+    for m in CITATION.finditer(text):
+        number = doc_number(m.group("inner") or "")
+        cited.append({"title": m.group("title"), "doc_number": number, "start": m.start(), "end": m.end()})
+        if number and number != own:
+            seen.setdefault(number)
+    for m in DOC_NUMBER.finditer(text):
+        number = doc_number(m.group())
+        if number and number != own and text[max(0, m.start() - 1):m.start()] in ("(", "》", "、", "和"):
+            seen.setdefault(number)
+    meta.cited_doc_numbers = list(seen)
+    meta.cited_documents = cited
+    meta.city, meta.province = locate(meta, text)
+    return meta

@@ -1,0 +1,308 @@
+"""Normalisation steps: each takes a :class:`Mapped` and returns a new one.
+
+Every step keeps ``origin`` so that a character of the final text can be traced
+back to the character of the reader's text it came from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from opencc import OpenCC
+
+from .model import Mapped
+from .patterns import toml
+
+Edit = tuple[int, int, str]
+
+
+def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
+    """Replace each [start, end) by its string; edits are sorted and disjoint.
+
+    A replacement of equal length keeps a one-to-one map; otherwise all its
+    characters point at the start of what they replace.
+    """
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end, repl in edits:
+        parts.append(m.text[pos:start])
+        origin.extend(m.origin[pos:start])
+        parts.append(repl)
+        if len(repl) == end - start:
+            origin.extend(m.origin[start:end])
+        else:
+            anchor = m.origin[start] if start < len(m.origin) else (m.origin[-1] + 1 if m.origin else 0)
+            origin.extend([anchor] * len(repl))
+        pos = end
+    if pos == 0 and not parts:
+        return m
+    parts.append(m.text[pos:])
+    origin.extend(m.origin[pos:])
+    return Mapped("".join(parts), origin)
+
+
+def sub(m: Mapped, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> Mapped:
+    """``re.sub`` that keeps the offset map."""
+    edits = []
+    for match in pattern.finditer(m.text):
+        edits.append((match.start(), match.end(), repl(match) if callable(repl) else match.expand(repl)))
+    return apply_edits(m, edits) if edits else m
+
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_ODD_SPACE = re.compile(r"[\u00a0\u2002-\u200a\u202f\u205f\t]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\ufeff\u00ad]")
+
+
+def unify_whitespace(m: Mapped) -> Mapped:
+    """One kind of newline, one kind of space, no zero-width characters."""
+    m = sub(m, _NEWLINES, "\n")
+    m = sub(m, _ODD_SPACE, " ")
+    return sub(m, _INVISIBLE, "")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> tuple[OpenCC, frozenset[str]]:
+    converter = OpenCC("t2s")
+    traditional = frozenset(ch for ch in _traditional_chars(converter))
+    return converter, traditional
+
+
+def _traditional_chars(converter: OpenCC) -> Iterable[str]:
+    import opencc
+    from pathlib import Path
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        if key and value and key not in value.split():
+            yield key
+
+
+def to_simplified(m: Mapped) -> Mapped:
+    """Traditional to simplified Chinese (OpenCC t2s), line by line.
+
+    Lines without a traditional character are left alone, so simplified text
+    costs one set lookup per character.
+    """
+    converter, traditional = _t2s()
+    if traditional.isdisjoint(m.text):
+        return m
+    edits = []
+    pos = 0
+    for line in m.text.split("\n"):
+        if not traditional.isdisjoint(line):
+            edits.append((pos, pos + len(line), converter.convert(line)))
+        pos += len(line) + 1
+    return apply_edits(m, edits)
+
+
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]+")
+
+
+def to_halfwidth(m: Mapped) -> Mapped:
+    """Full-width ASCII (digits, letters, punctuation) and U+3000 to half-width."""
+    def half(match: re.Match[str]) -> str:
+        return "".join(" " if c == "\u3000" else chr(ord(c) - 0xFEE0) for c in match.group())
+
+    return sub(m, _FULLWIDTH, half)
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+
+
+def strip_pinyin(m: Mapped) -> Mapped:
+    """Remove ruby leftovers: ``落实(shí)`` -> ``落实``."""
+    return sub(m, _PINYIN, "")
+
+
+@dataclass
+class _Boilerplate:
+    with_colon: re.Pattern[str]
+    prefixes: tuple[str, ...]
+    contains: tuple[str, ...]
+    exact: frozenset[str]
+    breadcrumb: re.Pattern[str]
+    max_prefix_line: int
+
+    def is_boilerplate(self, line: str) -> bool:
+        s = line.strip()
+        if not s:
+            return False
+        if s in self.exact or self.breadcrumb.search(s) or any(c in s for c in self.contains):
+            return True
+        if len(s) <= self.max_prefix_line and (s.startswith(self.prefixes) or self.with_colon.match(s)):
+            return True
+        return bool(_NO_TEXT.fullmatch(s))
+
+
+_NO_TEXT = re.compile(r"[\s|│\-_=*·•.…>]+|[A-Za-z ]{1,12}")
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> _Boilerplate:
+    data = toml("boilerplate")
+    words = "|".join(map(re.escape, sorted(data["prefixes_with_colon"], key=len, reverse=True)))
+    return _Boilerplate(
+        with_colon=re.compile(rf"^\s*[【\[]?({words})[】\]]?\s*[::]"),
+        prefixes=tuple(data["prefixes"]),
+        contains=tuple(data["contains"]),
+        exact=frozenset(data["exact"]),
+        breadcrumb=re.compile(data["breadcrumb"]),
+        max_prefix_line=int(data["max_prefix_line"]),
+    )
+
+
+def _line_edits(text: str, drop: Callable[[str], bool]) -> list[Edit]:
+    edits = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if drop(line):
+            edits.append((pos, min(end + 1, len(text)), ""))
+        pos = end + 1
+    return edits
+
+
+def strip_boilerplate(m: Mapped) -> Mapped:
+    """Drop lines that are web-page furniture (see ``patterns/boilerplate.toml``)."""
+    rules = _boilerplate()
+    return apply_edits(m, _line_edits(m.text, rules.is_boilerplate))
+
+
+@lru_cache(maxsize=1)
+def _header_labels() -> tuple[re.Pattern[str], dict[str, str]]:
+    fields = toml("header")["fields"]
+    by_label = {label: name for name, labels in fields.items() for label in labels}
+    spaced = ["\\s*".join(map(re.escape, label)) for label in sorted(by_label, key=len, reverse=True)]
+    return re.compile(rf"(?:^|(?<=[|│•·\s]))({'|'.join(spaced)})\s*[::]?\s*"), by_label
+
+
+@dataclass
+class Header:
+    """Fields of the metadata block, by field name (first value wins)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _parse_header_line(line: str) -> dict[str, str] | None:
+    """The label/value pairs of a metadata line, or None if it is not one."""
+    pattern, by_label = _header_labels()
+    cells = [c.strip(" •·\t") for c in re.split(r"[|│]", line)]
+    cells = [c for c in cells if c]
+    if not cells:
+        return None
+    found: dict[str, str] = {}
+    i = 0
+    labelled = 0
+    while i < len(cells):
+        cell = cells[i]
+        match = pattern.match(cell)
+        if not match:
+            i += 1
+            continue
+        labelled += 1
+        name = by_label[re.sub(r"\s+", "", match.group(1))]
+        value = cell[match.end():].strip()
+        if not value and i + 1 < len(cells) and not pattern.match(cells[i + 1]):
+            value = cells[i + 1]
+            i += 1
+        if value and name not in found:
+            found[name] = value
+        i += 1
+    first = pattern.match(cells[0])
+    if not first or labelled == 0:
+        return None
+    # A body sentence that merely starts with a label word is not a header line.
+    if len(cells) == 1 and not re.match(r".{1,12}?[::]|\S+\s*$", cells[0][first.start():]):
+        return None
+    return found
+
+
+_BULLETS = ("•", "·", "●", "◆", "■", "▪")
+
+
+def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
+    """Parse and remove the metadata block near the top (pipe tables, bullets, key: value)."""
+    header = Header()
+    edits: list[Edit] = []
+    pos = 0
+    for n, line in enumerate(m.text.split("\n")):
+        end = pos + len(line)
+        if n >= window:
+            break
+        stripped = line.strip()
+        found = _parse_header_line(stripped) if stripped and len(stripped) < 400 else None
+        if found is not None and (found or len(stripped) < 30):
+            for key, value in found.items():
+                header.fields.setdefault(key, value)
+            edits.append((pos, min(end + 1, len(m.text)), ""))
+        elif stripped.startswith(_BULLETS) and stripped.lstrip("".join(_BULLETS) + " ") in header.fields.values():
+            edits.append((pos, min(end + 1, len(m.text)), ""))
+        pos = end + 1
+    return apply_edits(m, edits), header
+
+
+_SPACE_RUN = re.compile(r"[ ]{2,}")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff“”《》、,。;:])[ ]+(?=[\u4e00-\u9fff“”《》、,。;:])")
+_DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff] \d) (?=\d)|(?<=[\u4e00-\u9fff]\d) (?=\d [\u4e00-\u9fff])")
+_LINE_EDGES = re.compile(r"^[ ]+|[ ]+$", re.M)
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def collapse_whitespace(m: Mapped) -> Mapped:
+    """Trim lines, drop empty ones, squeeze spaces, remove spaces inside Chinese words."""
+    m = sub(m, _LINE_EDGES, "")
+    m = sub(m, _BLANK_LINES, "\n")
+    m = sub(m, _CJK_SPACE, "")
+    m = sub(m, _SPACE_RUN, " ")
+    m = sub(m, re.compile(r"^\n+|\n+$"), "")
+    return m
+
+
+@lru_cache(maxsize=1)
+def title_ending() -> re.Pattern[str]:
+    """Matches the document-type word that ends an official title."""
+    data = toml("document")
+    kinds = "|".join(map(re.escape, data["title_endings"]))
+    notes = "|".join(map(re.escape, data["title_notes"]))
+    return re.compile(rf"({kinds})(\(({notes})\))?$")
+
+
+def join_title(m: Mapped, window: int = 15) -> Mapped:
+    """Join a title broken over lines: ``关于…\\n…实施意见`` becomes one line."""
+    ends = title_ending()
+    lines = m.text.split("\n")
+    edits: list[Edit] = []
+    pos = 0
+    for n, line in enumerate(lines[: window - 1]):
+        nxt = lines[n + 1] if n + 1 < len(lines) else ""
+        if (
+            line and nxt and len(line) + len(nxt) <= 80
+            and not ends.search(line) and ends.search(nxt)
+            and not re.search(r"[。,;:!?]", line + nxt)
+            and "关于" in line + nxt and len(nxt) <= 40
+            and not re.search(r"[日号]$", line)
+            and not re.match(r"^[一二三四五六七八九十\d(]", nxt)
+        ):
+            edits.append((pos + len(line), pos + len(line) + 1, ""))
+            break
+        pos += len(line) + 1
+    return apply_edits(m, edits)
+
+
+def normalise(m: Mapped) -> tuple[Mapped, Header]:
+    """All steps in order; returns the clean text and the parsed metadata block."""
+    m = unify_whitespace(m)
+    m = to_simplified(m)
+    m = to_halfwidth(m)
+    m = strip_pinyin(m)
+    m, header = extract_header(m)
+    m = strip_boilerplate(m)
+    m = collapse_whitespace(m)
+    m = join_title(m)
+    return m, header

@@ -1,0 +1,202 @@
+"""Obligations: the task text a responsibility marking governs, with its bodies."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import departments as dep
+from .model import Deadline, Department, Obligation, Section, Unit
+from .patterns import toml
+from .segment import section_at
+
+
+@dataclass(frozen=True)
+class _Rules:
+    bracket: re.Pattern[str]
+    labelled: re.Pattern[str]
+    closing: re.Pattern[str]
+    line: re.Pattern[str]
+    inline: re.Pattern[str]
+    labels: dict[str, str]
+    table_department: tuple[str, ...]
+    table_cooperating: tuple[str, ...]
+    table_task: tuple[str, ...]
+    table_deadline: tuple[str, ...]
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data = toml("obligations")
+    labels = data["labels"]
+    body = dep.lexicon().body_pattern
+    names = rf"[^,。;:由()\n]{{0,60}}?(?:{body})"
+    return _Rules(
+        bracket=re.compile(r"\(([^()\n]{2,400})\)"),
+        labelled=re.compile(rf"(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
+        closing=re.compile(rf"^(?P<list>.+?)(?:{_alt(data['closing_verbs'])})$"),
+        line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
+        inline=re.compile(rf"由(?P<list>{names}(?:(?:、|和|及){names})*)(?:会同(?P<coop>{names}(?:(?:、|和|及){names})*))?"
+                          rf"(?:{_alt(data['inline_verbs'])})"),
+        labels=labels,
+        table_department=tuple(data["table_department"]),
+        table_cooperating=tuple(data["table_cooperating"]),
+        table_task=tuple(data["table_task"]),
+        table_deadline=tuple(data["table_deadline"]),
+    )
+
+
+@dataclass
+class _Marking:
+    start: int
+    end: int
+    units: list[Department]
+    inline: bool
+    text: str
+
+
+def _units(groups: list[tuple[str, str]]) -> list[Department]:
+    """Departments from (role, list text) groups; first of a plain list leads."""
+    out: list[Department] = []
+    for role, text in groups:
+        for i, name in enumerate(dep.split(text)):
+            d = dep.canonical(name)
+            d.role = role if role in ("lead", "cooperating") else ("lead" if i == 0 and not out else "cooperating")
+            out.append(d)
+    return out
+
+
+def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
+    found = []
+    for m in r.bracket.finditer(text):
+        inner = m.group(1)
+        groups: list[tuple[str, str]] = []
+        if r.labelled.match(inner):
+            for lm in r.labelled.finditer(inner):
+                role = r.labels[lm.group("label")]
+                if role != "skip":
+                    groups.append((role, lm.group("list")))
+        else:
+            cm = r.closing.match(inner)
+            if cm and all(dep.is_body(n) for n in dep.split(cm.group("list"))) and dep.split(cm.group("list")):
+                groups.append(("listed", cm.group("list")))
+        units = _units(groups)
+        if units or (groups and any(dep.is_vague(g[1].strip()) for g in groups)):
+            found.append(_Marking(m.start(), m.end(), units, False, m.group()))
+    for m in r.line.finditer(text):
+        if text[m.start() - 1: m.start()] in ("", "\n"):
+            role = r.labels[m.group("label")]
+            units = _units([(role, m.group("list"))])
+            if units:
+                found.append(_Marking(m.start(), m.end(), units, False, m.group()))
+    return found
+
+
+def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
+    found = []
+    for m in r.inline.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        groups = [("listed", m.group("list"))]
+        if m.group("coop"):
+            groups.append(("cooperating", m.group("coop")))
+        units = _units(groups)
+        if units and all(dep.is_body(u.name) for u in units):
+            found.append(_Marking(m.start(), m.end(), units, True, m.group()))
+    return found
+
+
+_LEADING = re.compile(r"^[\s。;,,、:]+")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    lead = _LEADING.match(text, start)
+    if lead:
+        start = lead.end()
+    while end > start and text[end - 1] in " \n;,":
+        end -= 1
+    return start, end
+
+
+def _sentence_of(sentences: list[Unit], starts: list[int], offset: int) -> Unit | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return sentences[i] if i >= 0 and sentences[i].start <= offset <= sentences[i].end else None
+
+
+def _table_obligations(text: str, r: _Rules) -> list[tuple[int, int, str, list[Department], str | None]]:
+    """Rows of a task table with a column of responsible bodies."""
+    out = []
+    header: list[str] | None = None
+    pos = 0
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.split("|")] if "|" in line else []
+        if cells and any(c in r.table_department for c in cells):
+            header = cells
+        elif header and len(cells) == len(header):
+            col = next(i for i, h in enumerate(header) if h in r.table_department)
+            coop = next((i for i, h in enumerate(header) if h in r.table_cooperating), None)
+            task_col = next((i for i, h in enumerate(header) if h in r.table_task), None)
+            if task_col is None:
+                task_col = max((i for i in range(len(cells)) if i != col), key=lambda i: len(cells[i]))
+            groups = [("listed", cells[col])] + ([("cooperating", cells[coop])] if coop is not None else [])
+            units = _units(groups)
+            task = cells[task_col]
+            if units and task:
+                s = pos + line.find(task)
+                out.append((s, s + len(task), task, units, cells[col]))
+        elif not cells:
+            header = None
+        pos += len(line) + 1
+    return out
+
+
+def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: list[Deadline]) -> list[Obligation]:
+    """Every task with responsible bodies, in order of position."""
+    r = rules()
+    brackets = _bracket_markings(text, r)
+    inlines = _inline_markings(text, r, [(m.start, m.end) for m in brackets])
+    markings = sorted(brackets + inlines, key=lambda m: m.start)
+    starts = [s.start for s in sentences]
+    found: list[Obligation] = []
+    boundary = 0
+    last_inline: Obligation | None = None
+    for mk in markings:
+        sec = section_at(sections, mk.start)
+        floor = sec.body_start if sec and sec.body_start <= mk.start else (sec.start if sec else 0)
+        if mk.inline:
+            sent = _sentence_of(sentences, starts, mk.start)
+            s, e = (sent.start, sent.end) if sent else (mk.start, mk.end)
+            s = max(s, floor)
+            s, e = _trim(text, s, e)
+            ob = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
+            found.append(ob)
+            boundary = max(boundary, e)
+            last_inline = ob
+            continue
+        s, e = _trim(text, max(boundary, floor), mk.start)
+        if len(re.findall(r"[\u4e00-\u9fff]", text[s:e])) < 4 and last_inline is not None and last_inline.end >= boundary - 2:
+            names = [u.name for u in last_inline.units]
+            for u in mk.units:
+                if u.name not in names:
+                    last_inline.units.append(u)
+                    last_inline.departments.append(u.name)
+            last_inline.marking += mk.text
+        elif mk.units and e > s:
+            found.append(Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units))
+        boundary = mk.end
+        last_inline = None
+    for s, e, task, units, marking in _table_obligations(text, r):
+        found.append(Obligation(task, [u.name for u in units], None, s, e, marking, units=units))
+    for ob in found:
+        inside = [d for d in deadlines if ob.start <= d.start < ob.end + 1]
+        if not inside:
+            row_end = text.find("\n", ob.end)
+            inside = [d for d in deadlines if ob.end <= d.start < (row_end if row_end >= 0 else len(text)) and "|" in text[ob.end:d.start]]
+        ob.deadlines = [d.date for d in inside]
+        ob.deadline = min(ob.deadlines, key=lambda x: x.replace("XXXX", "9999")) if ob.deadlines else None
+    return sorted(found, key=lambda o: o.start)

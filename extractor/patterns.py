@@ -1,0 +1,29 @@
+"""Load the data files in ``patterns/`` once per process."""
+from __future__ import annotations
+
+import csv
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
+
+
+@lru_cache(maxsize=None)
+def toml(name: str) -> dict[str, Any]:
+    """A TOML file of ``patterns/`` as a dict."""
+    with open(PATTERNS_DIR / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[dict[str, str], ...]:
+    """A CSV file of ``patterns/`` as a tuple of row dicts."""
+    with open(PATTERNS_DIR / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return tuple({k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh))
+
+
+def split_list(value: str) -> list[str]:
+    """Split a ``|``-separated cell into its non-empty items."""
+    return [v.strip() for v in value.split("|") if v.strip()]

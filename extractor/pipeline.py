@@ -1,0 +1,57 @@
+"""The pipeline: read -> normalise -> segment -> extract, one document at a time."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import deadlines as dl
+from . import metadata as md
+from . import obligations as ob
+from . import quantities as qt
+from .model import Document, Mapped, Source
+from .nlp import add_spans, make_doc
+from .normalise import normalise
+from .readers import read
+from .segment import paragraphs, section_at, sections, sentences
+
+_BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
+
+
+def process(source: Source, with_doc: bool = False) -> Document:
+    """Run every stage on a decoded source and return the extracted document."""
+    mapped, header = normalise(Mapped.identity(source.text))
+    text = mapped.text
+    secs = sections(text)
+    sents = sentences(text)
+    meta = md.extract(text, header)
+    reserved = [m.span() for m in _BOOK_TITLE.finditer(text)]
+    reserved += [(m.start(), m.end()) for m in re.finditer(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$", text)]
+    deadlines = dl.find(text, meta.date_written or meta.date_published, reserved)
+    year = int((meta.date_written or meta.date_published or "0")[:4]) or None
+    ctx = qt.Context(text, sents, deadlines, year)
+    targets = qt.targets(ctx)
+    amounts = qt.amounts(ctx, targets)
+    obligations = ob.find(text, secs, sents, deadlines)
+    for ob_ in obligations:
+        ob_.targets = [i for i, t in enumerate(targets) if ob_.start <= t.start < ob_.end]
+        ob_.amounts = [i for i, a in enumerate(amounts) if ob_.start <= a.start < ob_.end]
+    for item in [*amounts, *deadlines, *targets, *obligations]:
+        sec = section_at(secs, item.start)
+        item.section = sec.path if sec else ""
+    for item in [*amounts, *deadlines, *targets]:
+        if not item.sentence:
+            item.sentence = ctx.sentence(item.start).text
+    document = Document(source, mapped, meta, secs, paragraphs(text), sents,
+                        amounts=amounts, deadlines=deadlines, targets=targets, obligations=obligations)
+    if with_doc:
+        doc = make_doc(text)
+        for key, items in (("amounts", amounts), ("deadlines", deadlines), ("targets", targets), ("obligations", obligations)):
+            add_spans(doc, key, items, key[:-1].upper())
+        document.tokens = [t.text for t in doc]
+        document.spacy_doc = doc  # type: ignore[attr-defined]
+    return document
+
+
+def extract_file(path: str | Path) -> Document:
+    """Read and process one file; raises InputError for unreadable input."""
+    return process(read(path), with_doc=True)

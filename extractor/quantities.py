@@ -1,0 +1,246 @@
+"""Sums of money and quantitative targets (see patterns/quantities.toml)."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Amount, Deadline, Target, Unit
+from .numbers import ARABIC, CN_CHARS, CN_DIGIT, RANGE_SEP, clean, parse_number
+from .patterns import toml
+
+_CN_NUM = rf"[{''.join(CN_DIGIT)}十百千][{CN_CHARS}]+"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    money: re.Pattern[str]
+    multipliers: dict[str, float]
+    quantity: re.Pattern[str]
+    goal: tuple[str, ...]
+    past: tuple[str, ...]
+    score: tuple[str, ...]
+    before: dict[str, str]
+    after: dict[str, str]
+    decrease: tuple[str, ...]
+    increase: tuple[str, ...]
+    lead_verbs: tuple[str, ...]
+    funding: tuple[str, ...]
+    purposes: tuple[str, ...]
+    payer: re.Pattern[str]
+    prefixes: tuple[str, ...]
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data = toml("quantities")
+    mult = data["money"]["multipliers"]
+    foreign = "".join({w[0] for w in data["money"]["foreign"]})
+    number = rf"(?:{ARABIC}|{_CN_NUM})"
+    money = re.compile(
+        rf"(?<![\d.,])(?P<n>{number})(?:{RANGE_SEP}(?P<n2>{number})(?P<m2>{_alt(mult)})?(?=[{''.join(set(''.join(mult)))}]?元))?"
+        rf"\s*(?P<mult>{_alt(mult)})?(?P<approx>多|余)?(?<![{foreign}])元"
+    )
+    t = data["targets"]
+    units = data["units"]["count"] + data["units"]["measure"]
+    prefixes = data["units"]["prefixes"]
+    unit = rf"(?:(?:{_alt(prefixes)})?(?:{_alt(units)}))"
+    quantity = re.compile(
+        rf"(?<![\d.,A-Za-z])(?P<n>{ARABIC})(?:{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
+        rf"(?P<after>{_alt(list(t['after']))})?"
+    )
+    f = data["funding"]
+    payer = re.compile(rf"([\u4e00-\u9fff]{{0,8}}(?:{_alt(f['payers'])}))(?:每年|每年度|相应|再|共|统筹)*(?:{_alt(f['verbs'])})")
+    return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
+                  t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
+                  tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes))
+
+
+class Context:
+    """Sentences and deadlines of one text, for looking up what surrounds an offset."""
+
+    def __init__(self, text: str, sentences: list[Unit], deadlines: list[Deadline], doc_year: int | None) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.starts = [s.start for s in sentences]
+        self.deadlines = deadlines
+        self.deadline_starts = [d.start for d in deadlines]
+        self.doc_year = doc_year
+
+    def sentence(self, offset: int) -> Unit:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end + 1:
+            return self.sentences[i]
+        return Unit("sentence", offset, offset, "")
+
+    def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
+        s = self.sentence(start)
+        left = max(self.text.rfind(c, s.start, start) for c in ",;、:") + 1
+        left = max(left, s.start)
+        right = min((i for i in (self.text.find(c, end, s.end) for c in ",;。") if i >= 0), default=s.end)
+        return left, right
+
+    def governing_year(self, offset: int) -> int | None:
+        """Year of the nearest deadline before an offset in its sentence or paragraph."""
+        s = self.sentence(offset)
+        i = bisect.bisect_right(self.deadline_starts, offset) - 1
+        para_start = self.text.rfind("\n", 0, offset) + 1
+        while i >= 0:
+            d = self.deadlines[i]
+            if d.start < para_start:
+                break
+            if d.start >= s.start or self.text[para_start:d.start].strip() == "" or self.text[d.end:d.end + 1] in ",,":
+                if d.recurrence is None and d.date[:4].isdigit():
+                    return int(d.date[:4])
+            i -= 1
+        return None
+
+    def has_deadline(self, sentence: Unit) -> bool:
+        i = bisect.bisect_left(self.deadline_starts, sentence.start)
+        return i < len(self.deadlines) and self.deadlines[i].start < sentence.end
+
+
+def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
+    before = ctx.text[sentence.start:start]
+    left, right = ctx.clause_bounds(start, start)
+    clause = ctx.text[left:right]
+    if any(w in clause for w in r.past):
+        return True
+    if any(w in before for w in ("截至", "截止", "同比", "累计")):
+        return True
+    lead = re.match(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?", sentence.text)
+    if lead and not ctx.has_deadline(Unit("s", sentence.start, sentence.start + lead.end(), "")):
+        year = int(lead.group(1))
+        if ctx.doc_year is None or year <= ctx.doc_year:
+            return True
+    return False
+
+
+def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_target: bool) -> str:
+    after = ctx.text[end:end + 8]
+    before = ctx.text[max(sentence.start, start - 3):start]
+    if re.match(r"(及)?(以上|以下)[\u4e00-\u9fff]|(及)?(以上|以下)的", after) or (
+        before.endswith(("超", "超过")) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右"))
+    ):
+        return "threshold"
+    left, right = ctx.clause_bounds(start, end)
+    clause_before = ctx.text[left:start]
+    if any(v in clause_before for v in r.funding) and not _statistical(ctx, sentence, start, r):
+        return "funding"
+    if is_target:
+        return "target"
+    if _statistical(ctx, sentence, start, r):
+        return "statistic"
+    if any(v in ctx.text[left:right] for v in r.funding):
+        return "funding"
+    return "statistic"
+
+
+def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
+    """Every sum of money with a number, with value in yuan, recurrence and role."""
+    r = rules()
+    target_spans = [(t.start, t.end) for t in targets]
+    found = []
+    for m in r.money.finditer(ctx.text):
+        n = m.group("n")
+        if not re.search(r"\d", n) and len(n) < 2:
+            continue
+        value = parse_number(n)
+        if value is None:
+            continue
+        factor = r.multipliers.get(m.group("mult") or "", 1)
+        high = None
+        if m.group("n2"):
+            v2 = parse_number(m.group("n2"))
+            f2 = r.multipliers.get(m.group("m2") or m.group("mult") or "", 1)
+            high = v2 * f2 if v2 is not None else None
+            if not m.group("m2") and m.group("mult"):
+                factor = r.multipliers[m.group("mult")]
+        s, e = m.span()
+        sentence = ctx.sentence(s)
+        left, _ = ctx.clause_bounds(s, e)
+        is_target = any(ts <= s and e <= te for ts, te in target_spans)
+        role = _role(ctx, sentence, s, e, r, is_target)
+        recurrence = "yearly" if re.search(r"每年|每年度|年均|逐年", ctx.text[left:s]) and role == "funding" else None
+        purpose = next((p for p in r.purposes if p in ctx.text[left:min(len(ctx.text), e + 12)]), None) if role == "funding" else None
+        payer_m = None
+        if role == "funding":
+            for pm in r.payer.finditer(ctx.text, sentence.start, s):
+                payer_m = pm
+        found.append(Amount(clean(value * factor), clean(high) if high is not None else None, recurrence, role,
+                            m.group(), s, e, purpose=purpose, payer=payer_m.group(1) if payer_m else None,
+                            sentence=sentence.text))
+    return found
+
+
+def _comparator(before: str, after: str | None, ranged: bool, r: _Rules) -> str:
+    if ranged:
+        return "range"
+    if after:
+        return r.after[after]
+    for word in sorted(r.before, key=len, reverse=True):
+        if before.endswith(word) or before.endswith(word + "到") or before.endswith(word + "至"):
+            return r.before[word]
+    return "="
+
+
+def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Rules) -> tuple[str, int, int]:
+    """Indicator words and the span of the whole target phrase."""
+    prefix = ctx.text[left:start]
+    prefix = re.sub(r"^(到|至)?(20\d{2}年(底|末)?|“?十[一二三四五六七八九]五”?末)?,?", "", prefix)
+    lead = left + (len(ctx.text[left:start]) - len(prefix))
+    stripped = prefix
+    changed = True
+    while changed:
+        changed = False
+        for v in r.lead_verbs:
+            if stripped.startswith(v):
+                stripped = stripped[len(v):]
+                changed = True
+    core = re.sub(r"(比|较)\d{4}年.*$", "", stripped)
+    core = re.sub(rf"({_alt(list(r.before) + list(r.goal))})+$", "", core)
+    core = re.sub(r"的$|要$|将$|均$|为$", "", core).strip(" ,")
+    if len(core) >= 2:
+        return core, lead + (len(prefix) - len(stripped)), end
+    tail = re.match(r"[^,;。、]*", ctx.text[end:right]).group()
+    tail = re.sub(r"^(的|以上|左右)", "", tail)
+    return (tail or stripped or prefix).strip(), lead + (len(prefix) - len(stripped)), end + len(re.match(r"[^,;。]*", ctx.text[end:right]).group())
+
+
+def targets(ctx: Context) -> list[Target]:
+    """Quantitative goals: value, unit, comparator, change and the year that governs them."""
+    r = rules()
+    found = []
+    for m in r.quantity.finditer(ctx.text):
+        s, e = m.span()
+        if m.group("approx") or ctx.text[e:e + 1] == "/" or ctx.text[s - 1:s] in ("第", "/"):
+            continue
+        sentence = ctx.sentence(s)
+        left, right = ctx.clause_bounds(s, e)
+        before_sentence = ctx.text[sentence.start:s]
+        if not (any(w in before_sentence for w in r.goal) or ctx.has_deadline(sentence)):
+            continue
+        if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r):
+            continue
+        if _role(ctx, sentence, s, e, r, True) == "threshold":
+            continue
+        value = parse_number(m.group("n"))
+        if value is None:
+            continue
+        high = parse_number(m.group("n2")) if m.group("n2") else None
+        before = ctx.text[left:s]
+        comparator = _comparator(before, m.group("after"), high is not None, r)
+        change = None
+        verb_end = re.search(rf"({_alt(r.decrease + r.increase)})(到|至)?$", before.rstrip("了"))
+        if verb_end and not verb_end.group(2):
+            change = "decrease" if verb_end.group(1) in r.decrease else "increase"
+        indicator, ts, te = _indicator(ctx, left, s, e, right, r)
+        year = ctx.governing_year(s)
+        found.append(Target(indicator, clean(value), clean(high) if high is not None else None, m.group("unit"),
+                            comparator, change, year, ctx.text[ts:te], ts, te, sentence=sentence.text))
+    return found

@@ -1,0 +1,496 @@
+"""Readers: turn a file (TXT, HTML, PDF, DOCX) into decoded text.
+
+Each reader returns a :class:`Source`; a file that cannot be read raises
+:class:`InputError` with a one-line reason.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from collections import Counter
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable
+
+from .model import InputError, Source
+
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBER = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_PDF_PAGES = 3000
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+
+
+# ---------------------------------------------------------------- text -----
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@lru_cache(maxsize=1)
+def _common_chars() -> frozenset[str]:
+    """The 3755 most common simplified characters (GB2312 level 1) and their traditional forms."""
+    from opencc import OpenCC
+
+    simplified = []
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                simplified.append(bytes((lead, trail)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    text = "".join(simplified)
+    return frozenset(text) | frozenset(OpenCC("s2t").convert(text))
+
+
+def _plausibility(text: str) -> float:
+    """Share of CJK characters that are common ones; garbage decodings score low."""
+    cjk = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\ue000" <= c <= "\uf8ff"]
+    if not cjk:
+        return 0.5
+    common = _common_chars()
+    return sum(c in common for c in cjk) / len(cjk)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes of unknown encoding: BOM, UTF-8, UTF-16, GB18030 or Big5."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.replace("-sig", "")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"damaged {encoding} text ({exc.reason})") from None
+    if len(data) >= 4 and data.count(0) > len(data) // 4:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _plausibility(text) > 0.6 and "\x00" not in text:
+                return text, encoding
+        raise InputError("binary data, not text")
+    if b"\x00" in data:
+        raise InputError("binary data, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            candidates.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    scored = sorted(((_plausibility(t), i, t, e) for i, (t, e) in enumerate(candidates)), key=lambda x: (-x[0], x[1]))
+    if not scored or scored[0][0] < 0.5:
+        raise InputError("binary data or unknown encoding, not Chinese text")
+    return scored[0][2], scored[0][3]
+
+
+def _check_text(text: str) -> str:
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > max(8, len(text[:20000]) // 50):
+        raise InputError("binary data, not text")
+    if not text.strip():
+        raise InputError("empty file")
+    return text
+
+
+def read_text_bytes(data: bytes) -> tuple[str, str]:
+    """Decode and sanity-check a plain-text file."""
+    if not data.strip():
+        raise InputError("empty file")
+    text, encoding = decode(data)
+    return _check_text(text), encoding
+
+
+def read_txt(path: Path) -> Source:
+    text, encoding = read_text_bytes(_read_bytes(path))
+    return Source(str(path), "txt", text, encoding)
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"file too large ({size // 1_048_576} MB; limit {MAX_TEXT_BYTES // 1_048_576} MB)")
+    return path.read_bytes()
+
+
+# ---------------------------------------------------------------- html -----
+
+_DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+              "select", "button", "svg", "canvas", "template", "head", "object"}
+_FURNITURE = re.compile(r"nav|menu|footer|foot|header|head|breadcrumb|crumb|sidebar|side|share|comment|copyright"
+                        r"|links|login|search|banner|toolbar|position|location", re.I)
+_BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+          "table", "tr", "blockquote", "pre", "dd", "dt", "dl", "center", "body", "html"}
+_VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr", "param"}
+
+
+class _TextParser(HTMLParser):
+    """Collects body text; drops furniture; tables become ``a | b | c`` rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []
+        self.skip = 0
+        self.cells: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.saw_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if tag == "br" and not self.skip:
+                self._emit("\n")
+            return
+        ident = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
+        drop = tag in _DROP_TAGS or bool(ident and _FURNITURE.search(ident) and tag in ("div", "ul", "section", "span", "p", "table"))
+        self.stack.append((tag, drop))
+        if drop:
+            self.skip += 1
+        if tag == "body":
+            self.saw_body = True
+        if self.skip:
+            return
+        if tag == "tr":
+            self.cells = []
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag in _BLOCK:
+            self._emit("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or not any(t == tag for t, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, drop = self.stack.pop()
+            if drop:
+                self.skip -= 1
+            if open_tag == tag:
+                break
+        if self.skip:
+            return
+        if tag in ("td", "th") and self.cell is not None and self.cells is not None:
+            self.cells.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            self.cell = None
+        elif tag == "tr" and self.cells is not None:
+            row, self.cells = self.cells, None
+            if any(row):
+                self.out.append("\n" + " | ".join(row) + "\n")
+        elif tag in _BLOCK:
+            self._emit("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self._emit(data)
+
+    def _emit(self, text: str) -> None:
+        if self.cell is not None:
+            self.cell.append(text.replace("\n", " "))
+        else:
+            self.out.append(text)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible body text of an HTML document."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.out)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r" *\n[ \n]*", "\n", text).strip()
+
+
+def read_html(path: Path) -> Source:
+    data = _read_bytes(path)
+    if not data.strip():
+        raise InputError("empty file")
+    match = _META_CHARSET.search(data[:4096])
+    encoding = None
+    if match:
+        declared = match.group(1).decode("ascii", "ignore").lower()
+        declared = "gb18030" if declared in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else declared
+        try:
+            markup = data.decode(declared)
+            encoding = declared
+        except (LookupError, UnicodeDecodeError):
+            encoding = None
+    if encoding is None:
+        markup, encoding = decode(data)
+    text = html_to_text(markup)
+    if not text.strip():
+        raise InputError("HTML page has no body text")
+    return Source(str(path), "html", text, encoding)
+
+
+# ----------------------------------------------------------------- pdf -----
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d{1,4}|共\s*\d+\s*页)?[-—–\s]*$")
+_SENTENCE_END = tuple("。;!?:”」』)》") + (";", "!", "?", ":", ")")
+_HEADING_START = re.compile(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、](?!\d)|\(\d+\)|[①-⑳]|第[一二三四五六七八九十百]+[章节条]|附件)")
+
+
+def _page_lines(page) -> list[tuple[float, str, float]]:
+    """(top, text, x1) for each text line of a page outside its tables, plus table rows."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    body = page.filter(outside) if boxes else page
+    lines = [(ln["top"], ln["text"], ln["x1"]) for ln in body.extract_text_lines(layout=False, strip=True)]
+    for table in tables:
+        rows = table.extract()
+        text = "\n".join(" | ".join((c or "").replace("\n", "") for c in row) for row in rows if any(row))
+        lines.append((table.bbox[1], text, page.width))
+    return sorted(lines, key=lambda x: x[0])
+
+
+def _strip_running(pages: list[list[tuple[float, str, float]]], heights: list[float]) -> list[list[tuple[float, str, float]]]:
+    """Drop page numbers and lines repeated at the top or bottom of most pages."""
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", text.replace(" ", ""))
+
+    edge: Counter[str] = Counter()
+    for lines, height in zip(pages, heights):
+        for top, text, _ in lines:
+            if top < height * 0.1 or top > height * 0.88:
+                edge[key(text)] += 1
+    repeated = {k for k, n in edge.items() if n >= max(2, len(pages) // 2)}
+    out = []
+    for lines, height in zip(pages, heights):
+        kept = []
+        for top, text, x1 in lines:
+            at_edge = top < height * 0.1 or top > height * 0.88
+            if at_edge and (key(text) in repeated or _PAGE_NUMBER.match(text)):
+                continue
+            kept.append((top, text, x1))
+        out.append(kept)
+    return out
+
+
+def _join_lines(lines: list[tuple[float, str, float]]) -> str:
+    """Join lines the layout broke mid-sentence; keep real paragraph ends."""
+    if not lines:
+        return ""
+    right = sorted(x1 for _, _, x1 in lines)
+    full = right[int(len(right) * 0.9)] if right else 0
+    parts: list[str] = []
+    for i, (_, text, x1) in enumerate(lines):
+        parts.append(text)
+        nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
+        broken = (x1 >= full - 15 and not text.endswith(_SENTENCE_END) and "|" not in text
+                  and nxt and not _HEADING_START.match(nxt) and "|" not in nxt)
+        parts.append("" if broken else "\n")
+    return "".join(parts).strip()
+
+
+def read_pdf(path: Path) -> Source:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    if path.stat().st_size == 0:
+        raise InputError("empty file")
+    try:
+        with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise InputError(f"PDF has {len(pdf.pages)} pages; limit {MAX_PDF_PAGES}")
+            pages, heights = [], []
+            chars = 0
+            for page in pdf.pages:
+                chars += len(page.chars)
+                pages.append(_page_lines(page))
+                heights.append(float(page.height))
+                page.close()
+    except InputError:
+        raise
+    except PDFSyntaxError as exc:
+        raise InputError(f"not a readable PDF ({exc})") from None
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise InputError(f"damaged PDF ({type(exc).__name__}: {str(exc)[:80]})") from None
+    if chars == 0:
+        raise InputError("扫描件, 无文字层: the PDF has no text layer (scanned images only)")
+    lines = [ln for page in _strip_running(pages, heights) for ln in page]
+    text = _join_lines(lines)
+    if not text.strip():
+        raise InputError("PDF has no text")
+    return Source(str(path), "pdf", text, None)
+
+
+# ---------------------------------------------------------------- docx -----
+
+def _check_zip(path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise InputError("not a Word file (.docx is not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if "word/document.xml" not in names:
+                raise InputError("not a Word file (no word/document.xml)")
+            for info in zf.infolist():
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > MAX_ZIP_MEMBER or (info.file_size > 10_000_000 and ratio > MAX_ZIP_RATIO):
+                    raise InputError(f"refused: {info.filename} would unpack to {info.file_size // 1_048_576} MB (zip bomb?)")
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"damaged zip in .docx ({exc})") from None
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_count(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "chineseCounting": _chinese_count,
+    "chineseCountingThousand": _chinese_count,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
+    "lowerRoman": lambda n: ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"][(n - 1) % 10],
+    "upperRoman": lambda n: ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][(n - 1) % 10],
+}
+
+
+class _Numbering:
+    """Reconstructs the list numbers Word generates (numbering.xml)."""
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for a in root.findall(qn("w:abstractNum")):
+            lv = {}
+            for lvl in a.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                lv[int(lvl.get(qn("w:ilvl")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "%1.",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[a.get(qn("w:abstractNumId"))] = lv
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def label(self, paragraph) -> str:
+        qn = self.qn
+        ppr = paragraph.find(qn("w:pPr"))
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if numpr is None:
+            return ""
+        num_id = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        key = num_id.get(qn("w:val")) if num_id is not None else None
+        level = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        levels = self.levels.get(key or "")
+        if not levels or level not in levels:
+            return ""
+        counts = self.counters.setdefault(key, [0] * 9)
+        fmt, template, start = levels[level]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        for deeper in range(level + 1, 9):
+            counts[deeper] = 0
+        if fmt in ("bullet", "none"):
+            return ""
+        label = template
+        for i in range(level + 1):
+            f = levels.get(i, ("decimal", "", 1))[0]
+            label = label.replace(f"%{i + 1}", _FORMATS.get(f, str)(counts[i] or 1))
+        return label
+
+
+def read_docx(path: Path) -> Source:
+    _check_zip(path)
+    import docx
+    from docx.oxml.ns import qn
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise InputError(f"not a readable Word file ({type(exc).__name__}: {str(exc)[:80]})") from None
+    numbering = _Numbering(document)
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+            label = numbering.label(block)
+            if text.strip() or label:
+                lines.append(label + text)
+        elif block.tag == qn("w:tbl"):
+            for row in block.iter(qn("w:tr")):
+                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip() for cell in row.iter(qn("w:tc"))]
+                if any(cells):
+                    lines.append(" | ".join(cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise InputError("Word file has no text")
+    return Source(str(path), "docx", text, None)
+
+
+# ---------------------------------------------------------------- entry ----
+
+_READERS: dict[str, Callable[[Path], Source]] = {
+    ".txt": read_txt, ".md": read_txt, ".text": read_txt,
+    ".html": read_html, ".htm": read_html, ".shtml": read_html,
+    ".pdf": read_pdf, ".docx": read_docx,
+}
+
+
+def read(path: str | Path) -> Source:
+    """Read any supported file; raises InputError with the reason otherwise."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file")
+    if p.is_dir():
+        raise InputError("is a folder, not a file")
+    reader = _READERS.get(p.suffix.lower())
+    if reader is None:
+        raise InputError(f"unsupported format '{p.suffix or p.name}': reads {', '.join(SUPPORTED)}"
+                         " (save .doc/.wps/.ofd as .docx or PDF first)")
+    try:
+        return reader(p)
+    except (OSError, MemoryError) as exc:
+        raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
+
+
+def read_bytes(data: bytes, name: str) -> Source:
+    """Read a notice given as bytes (standard input); HTML is recognised by its markup."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in data[:8192].lower():
+        text = html_to_text(decode(data)[0])
+        if not text.strip():
+            raise InputError("HTML page has no body text")
+        return Source(name, "html", text, None, name)
+    text, encoding = read_text_bytes(data)
+    return Source(name, "txt", text, encoding, name)

@@ -1,0 +1,137 @@
+"""Segmentation: heading tree, paragraphs, sentences, clauses and tokens."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Section, Unit
+from .normalise import title_ending
+from .patterns import toml
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    rank: int
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _styles() -> tuple[tuple[_Style, ...], int]:
+    data = toml("headings")
+    styles = tuple(_Style(s["name"], int(s["rank"]), re.compile(s["pattern"])) for s in data["style"])
+    return styles, int(data["options"]["title_max"])
+
+
+_TITLE_END = re.compile(r"[。::;]")
+
+
+def _heading_title(line: str, marker_end: int, title_max: int) -> tuple[str, int]:
+    """The heading's own title and where the body begins (offset within line)."""
+    rest = line[marker_end:]
+    match = _TITLE_END.search(rest)
+    if match and match.start() <= title_max:
+        return rest[: match.start()].strip(), marker_end + match.end()
+    if len(rest) <= title_max + 20 and not re.search(r"[。;]", rest):
+        return rest.strip(), len(line)
+    return "", marker_end
+
+
+def _plan_title(text: str) -> str | None:
+    """For a notice that wraps a plan (关于印发《X》的通知), X."""
+    first = text[:300].split("\n", 3)[:3]
+    for line in first:
+        match = re.search(r"关于(?:印发|转发|发布|下发)《?(.+?)》?的通知$", line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def sections(text: str) -> list[Section]:
+    """The heading tree: each heading with its stretch of text and path (``二、(一)3.``)."""
+    styles, title_max = _styles()
+    plan = _plan_title(text)
+    found: list[Section] = []
+    stack: list[int] = []
+    pos = 0
+    plan_seen = False
+    for line in text.split("\n"):
+        style_match = None
+        if plan and not plan_seen and line.strip() == plan and pos > 0:
+            style_match = ("plan", -1, plan, len(line))
+            plan_seen = True
+        else:
+            for style in styles:
+                m = style.pattern.match(line)
+                if m:
+                    style_match = (style.name, style.rank, m.group("m").replace(" ", ""), m.end())
+                    break
+        if style_match:
+            name, rank, marker, marker_end = style_match
+            if name == "plan":
+                title, body = line, len(line)
+                marker = ""
+            else:
+                title, body = _heading_title(line, marker_end, title_max)
+            while stack and found[stack[-1]].rank >= rank:
+                found[stack[-1]].end = pos
+                stack.pop()
+            parent = stack[-1] if stack else None
+            prefix = found[parent].path if parent is not None else ""
+            sep = " " if prefix and (found[parent].rank == 0 or marker.startswith("附件")) else ""
+            path = (prefix + sep + marker) if marker else prefix
+            found.append(Section(marker, title, len(stack) + 1, rank, pos, len(text), pos + body,
+                                 path if marker else prefix, parent))
+            stack.append(len(found) - 1)
+        pos += len(line) + 1
+    return found
+
+
+def section_at(secs: list[Section], offset: int) -> Section | None:
+    """The innermost section containing an offset."""
+    best = None
+    for s in secs:
+        if s.start <= offset < s.end and (best is None or s.start >= best.start):
+            best = s
+    return best
+
+
+def paragraphs(text: str) -> list[Unit]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append(Unit("paragraph", pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+_SENTENCE = re.compile(r"[^。;!?\n]*(?:[。;!?]+[”’\")]?|\n|$)")
+_CLAUSE = re.compile(r"[^,;。!?\n]*(?:[,;。!?]|\n|$)")
+
+
+def _split(text: str, pattern: re.Pattern[str], kind: str) -> list[Unit]:
+    out = []
+    for m in pattern.finditer(text):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] == "\n":
+            e -= 1
+        if text[s:e].strip():
+            out.append(Unit(kind, s, e, text[s:e]))
+    return out
+
+
+def sentences(text: str) -> list[Unit]:
+    """Sentences split on 。;!? and line ends, with offsets."""
+    return _split(text, _SENTENCE, "sentence")
+
+
+def clauses(text: str) -> list[Unit]:
+    """Clauses split on ,;。!? and line ends, with offsets."""
+    return _split(text, _CLAUSE, "clause")
+
+
+def is_title_line(line: str) -> bool:
+    """Whether a line looks like an official title (ends with a document type)."""
+    s = line.strip()
+    return 6 <= len(s) <= 90 and bool(title_ending().search(s)) and not re.search(r"[。;!?]", s)
