@@ -130,7 +130,7 @@ def split(text: str) -> list[str]:
         item = item.strip("()()")
         if not item or is_vague(item):
             continue
-        own = _level_prefix(item)
+        own = "" if item in lex.by_key else _level_prefix(item)
         if own:
             level = own if item[len(own):] in lex.by_key or is_body(item[len(own):]) else level
         elif level and item in lex.by_key and lex.by_key[item][0] not in ("人民政府",):

@@ -30,6 +30,9 @@ class _Rules:
     purposes: tuple[str, ...]
     payer: re.Pattern[str]
     prefixes: tuple[str, ...]
+    projection: tuple[str, ...]
+    descriptive_before: tuple[str, ...]
+    descriptive_after: tuple[str, ...]
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -43,7 +46,7 @@ def rules() -> _Rules:
     foreign = "".join({w[0] for w in data["money"]["foreign"]})
     number = rf"(?:{ARABIC}|{_CN_NUM})"
     money = re.compile(
-        rf"(?<![\d.,])(?P<n>{number})(?:{RANGE_SEP}(?P<n2>{number})(?P<m2>{_alt(mult)})?(?=[{''.join(set(''.join(mult)))}]?元))?"
+        rf"(?<![\d.])(?<!\d,)(?P<n>{number})(?:{RANGE_SEP}(?P<n2>{number})(?P<m2>{_alt(mult)})?(?=[{''.join(set(''.join(mult)))}]?元))?"
         rf"\s*(?P<mult>{_alt(mult)})?(?P<approx>多|余)?(?<![{foreign}])元"
     )
     t = data["targets"]
@@ -51,14 +54,15 @@ def rules() -> _Rules:
     prefixes = data["units"]["prefixes"]
     unit = rf"(?:(?:{_alt(prefixes)})?(?:{_alt(units)}))"
     quantity = re.compile(
-        rf"(?<![\d.,A-Za-z])(?P<n>{ARABIC})(?:{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
+        rf"(?<![\d.A-Za-z])(?<!\d,)(?P<n>{ARABIC})(?:{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
         rf"(?P<after>{_alt(list(t['after']))})?"
     )
     f = data["funding"]
     payer = re.compile(rf"([\u4e00-\u9fff]{{0,8}}(?:{_alt(f['payers'])}))(?:每年|每年度|相应|再|共|统筹)*(?:{_alt(f['verbs'])})")
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
-                  tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes))
+                  tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
+                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]))
 
 
 class Context:
@@ -108,10 +112,11 @@ class Context:
 def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     before = ctx.text[sentence.start:start]
     left, right = ctx.clause_bounds(start, start)
-    clause = ctx.text[left:right]
-    if any(w in clause for w in r.past):
+    clause_before = ctx.text[left:start]
+    cut = max((clause_before.rfind(w) + len(w) for w in r.goal if len(w) > 1 and w in clause_before), default=0)
+    if any(w in clause_before[cut:] + ctx.text[start:right] for w in r.past):
         return True
-    if any(w in before for w in ("截至", "截止", "同比", "累计")):
+    if any(w in before for w in ("截至", "截止", "同比", "累计", *r.projection)):
         return True
     lead = re.match(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?", sentence.text)
     if lead and not ctx.has_deadline(Unit("s", sentence.start, sentence.start + lead.end(), "")):
@@ -122,6 +127,7 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
 
 
 def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_target: bool) -> str:
+    """funding, target, statistic or threshold; ``end`` is where number and unit end."""
     after = ctx.text[end:end + 8]
     before = ctx.text[max(sentence.start, start - 3):start]
     if re.match(r"(及)?(以上|以下)[\u4e00-\u9fff]|(及)?(以上|以下)的", after) or (
@@ -223,11 +229,19 @@ def targets(ctx: Context) -> list[Target]:
         sentence = ctx.sentence(s)
         left, right = ctx.clause_bounds(s, e)
         before_sentence = ctx.text[sentence.start:s]
-        if not (any(w in before_sentence for w in r.goal) or ctx.has_deadline(sentence)):
+        if not (any(w in before_sentence for w in r.goal) or ctx.has_deadline(sentence)
+                or "目标" in ctx.text[e:right + 8]):
             continue
         if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r):
             continue
-        if _role(ctx, sentence, s, e, r, True) == "threshold":
+        if _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
+            continue
+        before_q = ctx.text[left:s]
+        if before_q.endswith(r.descriptive_before) or ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
+            continue
+        if re.search(r"每(?![年季月天日个家项户名位])", before_q):
+            continue
+        if m.group("unit").endswith("元") and any(v in ctx.text[left:right] for v in r.funding):
             continue
         value = parse_number(m.group("n"))
         if value is None:

@@ -1,0 +1,5 @@
+"""Run the command-line interface: ``python cli.py --help``."""
+from extractor.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Command-line interface: a thin click layer over the library."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .model import InputError
+
+
+def fail(path: str, reason: str) -> None:
+    """One line naming the file and the reason, on stderr."""
+    click.echo(f"error: {path}: {reason}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policy-extractor")
+def cli() -> None:
+    """Extract targets, deadlines, money and obligations from Chinese policy notices."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def extract(files: tuple[str, ...], fmt: str) -> None:
+    """Extract everything from FILES and print it (JSON per EXTRACTION.md with --format json)."""
+    from .pipeline import extract_file
+    from .report import render_text
+
+    failures = 0
+    results = []
+    for path in files:
+        try:
+            document = extract_file(path)
+        except InputError as exc:
+            fail(path, str(exc))
+            failures += 1
+            continue
+        results.append(document.to_json() if fmt == "json" else render_text(document))
+    if fmt == "json":
+        out = results[0] if len(files) == 1 and results else results
+        if results:
+            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for text in results:
+            click.echo(text)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--sentences", is_flag=True, help="Also list every sentence with its offsets.")
+def segment(files: tuple[str, ...], sentences: bool) -> None:
+    """Print the heading tree the parser saw in FILES."""
+    from .pipeline import process
+    from .readers import read
+    from .report import render_tree
+
+    failures = 0
+    for path in files:
+        try:
+            document = process(read(path), with_doc=False)
+        except InputError as exc:
+            fail(path, str(exc))
+            failures += 1
+            continue
+        click.echo(render_tree(document, sentences))
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("pred_dir", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--docs", type=click.Path(exists=True, file_okay=False),
+              help="Where the documents named like the gold files are (default: beside GOLD_DIR).")
+@click.option("--verbose", is_flag=True, help="List every miss per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(gold_dir: str, pred_dir: str | None, docs: str | None, verbose: bool, as_json: bool) -> None:
+    """Score extraction against GOLD_DIR (runs the extractor unless PRED_DIR is given)."""
+    from .evaluate import evaluate_dirs, format_table, predict_dir
+
+    if pred_dir is None:
+        predictions, missing = predict_dir(Path(gold_dir), Path(docs) if docs else None)
+        for name in missing:
+            fail(name, "no document found for this gold file")
+    else:
+        predictions = None
+    summary, report = evaluate_dirs(Path(gold_dir), Path(pred_dir) if pred_dir else None, predictions)
+    if as_json:
+        click.echo(json.dumps({"summary": summary, "documents": report if verbose else None}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(summary, report if verbose else None))
+
+
+def main() -> None:
+    """Entry point of ``python cli.py`` and the ``policyx`` command."""
+    from .catalog_cli import register
+
+    register(cli)
+    cli()
