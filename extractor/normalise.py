@@ -190,37 +190,37 @@ class Header:
 
 
 def _parse_header_line(line: str) -> dict[str, str] | None:
-    """The label/value pairs of a metadata line, or None if it is not one."""
+    """The label/value pairs of a metadata line, or None if it is not one.
+
+    A label counts only when a colon, a cell border or a space separates it
+    from its value, so a sentence that starts with ``标题`` is not a header.
+    """
     pattern, by_label = _header_labels()
     cells = [c.strip(" •·\t") for c in re.split(r"[|│]", line)]
     cells = [c for c in cells if c]
     if not cells:
         return None
     found: dict[str, str] = {}
-    i = 0
     labelled = 0
+    i = 0
     while i < len(cells):
-        cell = cells[i]
-        match = pattern.match(cell)
-        if not match:
+        match = pattern.match(cells[i])
+        rest = cells[i][match.end():].strip() if match else ""
+        separated = bool(match) and (not rest or re.search(r"[::\s]$", match.group()) is not None)
+        if not separated:
+            if i == 0:
+                return None
             i += 1
             continue
         labelled += 1
         name = by_label[re.sub(r"\s+", "", match.group(1))]
-        value = cell[match.end():].strip()
-        if not value and i + 1 < len(cells) and not pattern.match(cells[i + 1]):
-            value = cells[i + 1]
+        if not rest and i + 1 < len(cells) and not pattern.match(cells[i + 1]):
+            rest = cells[i + 1]
             i += 1
-        if value and name not in found:
-            found[name] = value
+        if rest and name not in found:
+            found[name] = rest
         i += 1
-    first = pattern.match(cells[0])
-    if not first or labelled == 0:
-        return None
-    # A body sentence that merely starts with a label word is not a header line.
-    if len(cells) == 1 and not re.match(r".{1,12}?[::]|\S+\s*$", cells[0][first.start():]):
-        return None
-    return found
+    return found if labelled else None
 
 
 _BULLETS = ("•", "·", "●", "◆", "■", "▪")

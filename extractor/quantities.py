@@ -33,6 +33,7 @@ class _Rules:
     projection: tuple[str, ...]
     descriptive_before: tuple[str, ...]
     descriptive_after: tuple[str, ...]
+    report_openers: tuple[str, ...]
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -62,7 +63,7 @@ def rules() -> _Rules:
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
-                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]))
+                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]))
 
 
 class Context:
@@ -117,6 +118,8 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     if any(w in clause_before[cut:] + ctx.text[start:right] for w in r.past):
         return True
     if any(w in before for w in ("截至", "截止", "同比", "累计", *r.projection)):
+        return True
+    if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
         return True
     lead = re.match(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?", sentence.text)
     if lead and not ctx.has_deadline(Unit("s", sentence.start, sentence.start + lead.end(), "")):
