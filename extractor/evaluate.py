@@ -182,10 +182,11 @@ def predict_dir(gold_dir: Path, docs_dir: Path | None = None) -> tuple[dict[str,
     from .pipeline import extract_file
 
     root = docs_dir or gold_dir.parent
+    preference = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
     by_stem: dict[str, Path] = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf", ".docx"):
-            by_stem.setdefault(path.stem, path)
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in preference]
+    for path in sorted(files, key=lambda p: (preference.index(p.suffix.lower()), str(p))):
+        by_stem.setdefault(path.stem, path)
     predictions, missing = {}, []
     for gold_file in sorted(gold_dir.glob("*.json")):
         path = by_stem.get(gold_file.stem)
