@@ -70,6 +70,8 @@ def find(text: str, doc_date: str | None, spans_taken: list[tuple[int, int]] | N
             if rule.goal_only and not is_goal_context(text, s, e):
                 continue
             g = m.groupdict()
+            if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
+                continue
             value, recurrence = _resolve(rule.kind, g, parts, base)
             if value is None:
                 continue

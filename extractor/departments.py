@@ -117,8 +117,9 @@ def split(text: str) -> list[str]:
     text = re.sub(r"\s+", "", text).strip("。;,,、:: ")
     for pattern in lex.drop_tail:
         text = pattern.sub("", text)
+    text = re.sub(r"\([^()]*\)", lambda m: m.group().replace("、", "\0"), text)
     items: list[str] = []
-    for part in re.split(r"[、,,;;/]", text):
+    for part in (p.replace("\0", "、") for p in re.split(r"[、,,;;/]", text)):
         part = part.strip()
         for pattern in lex.drop_tail:
             part = pattern.sub("", part)

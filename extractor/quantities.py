@@ -47,8 +47,8 @@ def rules() -> _Rules:
     foreign = "".join({w[0] for w in data["money"]["foreign"]})
     number = rf"(?:{ARABIC}|{_CN_NUM})"
     money = re.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<n>{number})(?:{RANGE_SEP}(?P<n2>{number})(?P<m2>{_alt(mult)})?(?=[{''.join(set(''.join(mult)))}]?元))?"
-        rf"\s*(?P<mult>{_alt(mult)})?(?P<approx>多|余)?(?<![{foreign}])元"
+        rf"(?<![\d.])(?<!\d,)(?P<n>{number})\s*(?P<mult>{_alt(mult)})?(?P<approx>多|余)?"
+        rf"(?:元?{RANGE_SEP}(?P<n2>{number})\s*(?P<m2>{_alt(mult)})?)?(?<![{foreign}])元"
     )
     t = data["targets"]
     units = data["units"]["count"] + data["units"]["measure"]
@@ -162,14 +162,11 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         value = parse_number(n)
         if value is None:
             continue
-        factor = r.multipliers.get(m.group("mult") or "", 1)
+        factor = r.multipliers.get(m.group("mult") or m.group("m2") or "", 1)
         high = None
         if m.group("n2"):
             v2 = parse_number(m.group("n2"))
-            f2 = r.multipliers.get(m.group("m2") or m.group("mult") or "", 1)
-            high = v2 * f2 if v2 is not None else None
-            if not m.group("m2") and m.group("mult"):
-                factor = r.multipliers[m.group("mult")]
+            high = v2 * r.multipliers.get(m.group("m2") or m.group("mult") or "", 1) if v2 is not None else None
         s, e = m.span()
         sentence = ctx.sentence(s)
         left, _ = ctx.clause_bounds(s, e)

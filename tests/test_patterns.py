@@ -1,0 +1,162 @@
+"""Each pattern family pinned with made-up examples (none copied from the seeds)."""
+from __future__ import annotations
+
+import pytest
+
+from extractor import departments as dep
+from extractor.metadata import doc_number
+from extractor.model import Source
+from extractor.numbers import parse_number
+from extractor.pipeline import process
+
+
+def run(text: str, date: str = "2021-06-30"):
+    header = f"某某市人民政府关于推进某项工作的实施意见\n{date[:4]}年{int(date[5:7])}月{int(date[8:])}日\n"
+    return process(Source("test.txt", "txt", header + text))
+
+
+@pytest.mark.parametrize("text, value", [
+    ("十五", 15), ("两亿", 2e8), ("五千万", 5e7), ("1.5亿", 1.5e8), ("3,200", 3200), ("十二点五", 12.5),
+    ("一百零八", 108), ("三万六千", 36000), ("二〇三〇", 2030), ("八十", 80),
+])
+def test_numbers(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("sentence, values", [
+    ("市财政每年安排3000万元设立产业引导基金。", [3e7]),
+    ("对新认定的企业一次性奖励五十万元。", [5e5]),
+    ("项目总投资1.2亿元。", [1.2e8]),
+    ("全年实现营业收入２５億元。", [2.5e9]),
+    ("按每亩100元的标准给予补助。", [100]),
+    ("给予20万元至50万元的补贴。", [2e5]),
+    ("引进外资3000万美元。", []),
+    ("统一元数据标准。", []),
+])
+def test_amounts(sentence, values):
+    assert [a.value_yuan for a in run(sentence).amounts] == values
+
+
+def test_amount_recurrence_role_and_purpose():
+    amounts = run("县政府每年安排2000万元作为园区建设扶持资金。2020年全县完成投资8亿元。").amounts
+    assert (amounts[0].recurrence, amounts[0].role, amounts[0].purpose) == ("yearly", "funding", "扶持资金")
+    assert amounts[0].payer == "县政府"
+    assert amounts[1].role == "statistic"
+
+
+def test_amount_range_and_threshold():
+    amounts = run("对投资5000万元以上的项目,给予100万—300万元奖励。").amounts
+    assert amounts[0].role == "threshold"
+    assert (amounts[1].value_yuan, amounts[1].value_yuan_max) == (1e6, 3e6)
+
+
+@pytest.mark.parametrize("sentence, dates", [
+    ("2023年6月底前完成改造。", ["2023-06-30"]),
+    ("力争到2030年,建成示范区。", ["2030-12-31"]),
+    ("到2026年底,覆盖率达到90%。", ["2026-12-31"]),
+    ("2024年上半年前完成验收。", ["2024-06-30"]),
+    ("2024年三季度前完成验收。", ["2024-09-30"]),
+    ("每年2月底前报送上年度情况。", ["XXXX-02-28"]),
+    ("每年11月15日前报送材料。", ["XXXX-11-15"]),
+    ("到“十五五”末,形成产业集群。", ["2030-12-31"]),
+    ("两年内完成整改。", ["2023-06-30"]),
+    ("用3至5年时间,培育一批企业。", ["2026-06-30"]),
+    ("18个月内建成投产。", ["2022-12-30"]),
+    ("年内完成立项。", ["2021-12-31"]),
+    ("截至2020年底,全市已建成基站500个。", []),
+    ("与2020年相比,能耗下降。", []),
+    ("2020年,全市新增企业50家,同比增长5%。", []),
+    ("依据《某某市2021年工作要点》执行。", []),
+])
+def test_deadlines(sentence, dates):
+    assert [d.date for d in run(sentence).deadlines] == dates
+
+
+def test_yearly_deadline_is_recurring():
+    d = run("每年3月底前完成评估。").deadlines[0]
+    assert (d.recurrence, d.date, d.text) == ("yearly", "XXXX-03-31", "每年3月底前")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年,全市新增专精特新企业30家。", [(30, None, "家", "=", None, 2025)]),
+    ("到2027年,研发经费投入强度达到3.5%以上。", [(3.5, None, "%", ">=", None, 2027)]),
+    ("力争工业增加值突破500亿元。", [(500, None, "亿元", ">", None, None)]),
+    ("单位地区生产总值能耗比2020年下降13.5%。", [(13.5, None, "%", "=", "decrease", None)]),
+    ("到2025年,培育3—5个百亿级产业集群。", [(3, 5, "个", "range", None, 2025)]),
+    ("城市建成区绿地率不低于35%。", [(35, None, "%", ">=", None, None)]),
+    ("全国排名提升到20名左右。", [(20, None, "名", "~", None, None)]),
+    ("到2025年,新增10万个就业岗位,新建充电桩2000个。", [(10, None, "万个", "=", None, 2025), (2000, None, "个", "=", None, 2025)]),
+    ("2020年全市规模以上工业增加值增长8%。", []),
+    ("2022年全市规模以上工业增加值力争增长8%。", [(8, None, "%", "=", "increase", 2022)]),
+    ("对年产值1亿元以上的企业给予奖励。", []),
+    ("淘汰10蒸吨及以下燃煤锅炉。", []),
+    ("每新增一家得2分,最高10分。", []),
+])
+def test_targets(sentence, expected):
+    got = [(t.value, t.value_max, t.unit, t.comparator, t.change, t.year) for t in run(sentence).targets]
+    assert got == expected
+
+
+def test_target_indicator_and_text():
+    t = run("到2025年,全市高新技术企业数量达到500家。").targets[0]
+    assert t.indicator == "全市高新技术企业数量"
+    assert t.text == "全市高新技术企业数量达到500家"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("县发改局、财政局、住建局", ["县发改局", "县财政局", "县住建局"]),
+    ("市卫健委和市医保局", ["市卫健委", "市医保局"]),
+    ("区人力资源和社会保障局、区教育局等部门按职责分工负责", ["区人力资源和社会保障局", "区教育局"]),
+    ("各县(市、区)人民政府,市有关部门", ["各县(市、区)人民政府"]),
+    ("省科技厅、省财政厅,各有关单位", ["省科技厅", "省财政厅"]),
+])
+def test_department_lists(text, names):
+    assert dep.split(text) == names
+
+
+@pytest.mark.parametrize("name, canonical, function", [
+    ("县发改局", "县发展和改革委员会", "发展改革"),
+    ("市人社局", "市人力资源和社会保障局", "人力资源"),
+    ("区住房城乡建设局", "区住房和城乡建设局", "住房建设"),
+    ("市场监管局", "市场监督管理局", "市场监管"),
+    ("州卫健委", "州卫生健康委员会", "卫生健康"),
+])
+def test_canonical_departments(name, canonical, function):
+    d = dep.canonical(name)
+    assert (d.canonical, d.function) == (canonical, function)
+
+
+def test_obligation_markings_of_every_style():
+    text = ("一、重点任务\n(一)建设平台。推进公共服务平台建设,2024年底前建成。(牵头单位:县科技局;配合单位:县财政局)\n"
+            "(二)优化服务。简化审批流程。(县政务服务中心、县市场监管局负责)\n"
+            "(三)强化考核。每年1月底前,由县统计局负责汇总上年度数据。")
+    obs = run(text, "2023-05-10").obligations
+    assert [o.departments for o in obs] == [["县科技局", "县财政局"], ["县政务服务中心", "县市场监管局"], ["县统计局"]]
+    assert [u.role for u in obs[0].units] == ["lead", "cooperating"]
+    assert obs[0].text == "推进公共服务平台建设,2024年底前建成。"
+    assert obs[0].deadline == "2024-12-31"
+    assert obs[2].deadline == "XXXX-01-31"
+    assert obs[2].text.startswith("每年1月底前,由县统计局")
+
+
+def test_task_table_with_a_responsible_column():
+    text = "序号 | 工作任务 | 责任单位 | 完成时限\n1 | 建设冷链物流中心 | 县商务局、县发改局 | 2024年9月底前\n"
+    obs = run(text, "2024-01-02").obligations
+    assert obs[0].text == "建设冷链物流中心"
+    assert obs[0].departments == ["县商务局", "县发改局"]
+    assert obs[0].deadline == "2024-09-30"
+
+
+@pytest.mark.parametrize("raw, normal", [
+    ("冀政办字﹝2021﹞15号", "冀政办字〔2021〕15号"), ("粤府 [2020] 8 号", "粤府〔2020〕8号"),
+    ("国办发(2019)42号", "国办发〔2019〕42号"), ("苏政发【2022】1号", "苏政发〔2022〕1号"),
+])
+def test_doc_numbers(raw, normal):
+    assert doc_number(raw) == normal
+
+
+def test_city_from_title_and_county_and_national():
+    m = process(Source("a.txt", "txt", "洛阳市人民政府关于加快物流业发展的意见\n洛政〔2021〕3号\n正文。")).metadata
+    assert (m.city, m.province, m.doc_number) == ("洛阳市", "河南省", "洛政〔2021〕3号")
+    m = process(Source("b.txt", "txt", "国务院关于促进某产业发展的若干意见\n国发〔2020〕8号\n正文。")).metadata
+    assert (m.city, m.province) == ("全国", "全国")
