@@ -1,6 +1,7 @@
 """Deadlines: time bounds normalised to ISO dates (see patterns/deadlines.toml)."""
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -17,13 +18,40 @@ class _Rule:
     kind: str
     pattern: re.Pattern[str]
     goal_only: bool
+    year_anchored: bool
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_MAX_PREFIX = 4
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[str, ...]]:
     data = toml("deadlines")
-    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal") for r in data["rule"])
+    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal", "(?P<y>" in r["pattern"])
+                  for r in data["rule"])
     return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
+
+
+def _candidates(text: str, rules: tuple[_Rule, ...]) -> list[tuple[int, int, re.Match[str]]]:
+    """(rule index, start, match) for every rule; year rules are tried only around a year."""
+    anchors = [m.start() for m in _YEAR.finditer(text)]
+    out = []
+    for n, rule in enumerate(rules):
+        if not rule.year_anchored:
+            out.extend((n, m.start(), m) for m in rule.pattern.finditer(text))
+            continue
+        last_end = -1
+        for a in anchors:
+            for start in range(max(0, a - _MAX_PREFIX), a + 1):
+                if start < last_end:
+                    continue
+                m = rule.pattern.match(text, start)
+                if m and m.end() > a:
+                    out.append((n, start, m))
+                    last_end = m.end()
+                    break
+    return out
 
 
 def _last_day(y: int, m: int) -> str:
@@ -56,26 +84,29 @@ def _plan_end(period: str) -> int | None:
     return 1955 + 5 * int(n) if n else None
 
 
-def find(text: str, doc_date: str | None, spans_taken: list[tuple[int, int]] | None = None) -> list[Deadline]:
-    """Every deadline in the text, in order of position."""
+def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None = None) -> list[Deadline]:
+    """Every deadline in the text, in order of position, outside the reserved spans.
+
+    Rules are tried in order; a character belongs to at most one deadline.
+    """
     rules, parts, _, _ = _rules()
     base = date.fromisoformat(doc_date) if doc_date else None
-    taken: list[tuple[int, int]] = list(spans_taken or [])
+    taken = sorted(reserved or [])
     found: list[Deadline] = []
-    for rule in rules:
-        for m in rule.pattern.finditer(text):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            if rule.goal_only and not is_goal_context(text, s, e):
-                continue
-            g = m.groupdict()
-            if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
-                continue
-            value, recurrence = _resolve(rule.kind, g, parts, base)
-            if value is None:
-                continue
-            taken.append((s, e))
+    for n, s, m in _candidates(text, rules):
+        e = m.end()
+        i = bisect.bisect_right(taken, (s, len(text) + 1)) - 1
+        if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
+            continue
+        rule = rules[n]
+        g = m.groupdict()
+        if rule.goal_only and not is_goal_context(text, s, e):
+            continue
+        if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
+            continue
+        value, recurrence = _resolve(rule.kind, g, parts, base)
+        if value is not None:
+            bisect.insort(taken, (s, e))
             found.append(Deadline(value, recurrence, m.group(), s, e, kind=rule.kind))
     return sorted(found, key=lambda d: d.start)
 

@@ -19,7 +19,6 @@ LEVELS = ("自治区", "自治州", "省", "市", "县", "区", "旗", "州", "�
 @dataclass(frozen=True)
 class Lexicon:
     by_key: dict[str, tuple[str, str]]
-    keys_by_len: tuple[str, ...]
     suffixes: tuple[str, ...]
     vague: frozenset[str]
     vague_pattern: re.Pattern[str]
@@ -41,7 +40,6 @@ def lexicon() -> Lexicon:
     body = "|".join(map(re.escape, sorted(set(suffixes) | set(by_key), key=len, reverse=True)))
     return Lexicon(
         by_key=by_key,
-        keys_by_len=tuple(sorted(by_key, key=len, reverse=True)),
         suffixes=suffixes,
         vague=vague,
         vague_pattern=re.compile(r"^(各|市|县|区|省|市直|县直|区直|市级|县级)?(各)?(有关|相关|其他|其它)(职能)?(部门|单位|机构)"
@@ -72,11 +70,18 @@ def _level_prefix(name: str) -> str:
 
 
 def canonical(name: str) -> Department:
-    """Canonical form, function class and level of one body name."""
+    """Canonical form, function class and level of one body name (a fresh object)."""
+    d = _canonical(name)
+    return Department(d.name, d.canonical, d.function, d.level, d.role)
+
+
+@lru_cache(maxsize=4096)
+def _canonical(name: str) -> Department:
     lex = lexicon()
-    for key in lex.keys_by_len:
-        if name.endswith(key):
-            prefix = name[: len(name) - len(key)]
+    for i in range(len(name)):
+        key = name[i:]
+        if key in lex.by_key:
+            prefix = name[:i]
             body, function = lex.by_key[key]
             if prefix.endswith("委") and body.startswith("委"):
                 prefix = prefix[:-1]

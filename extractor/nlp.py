@@ -7,7 +7,6 @@ groups (``amounts``, ``deadlines``, ``targets``, ``obligations``).
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 
 import jieba
@@ -35,17 +34,17 @@ def load() -> Language:
             jieba.add_word(line.strip(), freq=2000)
     nlp = spacy.blank("zh")
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": "departments"})
-    levels = "|".join(map(re.escape, LEVELS))
-    bodies = "|".join(map(re.escape, sorted(lex.by_key, key=len, reverse=True)))
-    ruler.add_patterns([{"label": "DEPARTMENT", "pattern": [{"TEXT": {"REGEX": rf"^(?:各)?(?:{levels})?(?:{bodies})$"}}]}])
+    names = sorted({level + key for key in lex.by_key for level in ("", "各", *LEVELS)})
+    ruler.add_patterns([{"label": "DEPARTMENT", "pattern": [{"TEXT": {"IN": names}}]}])
     return nlp
 
 
 def make_doc(text: str) -> Doc:
     """Segment once with jieba and wrap the tokens in a spaCy Doc (text unchanged)."""
     nlp = load()
-    words = [w for w in jieba.cut(text) if w]
+    words = jieba.lcut(text)
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    doc.user_data["words"] = words
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc

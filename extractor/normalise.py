@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from opencc import OpenCC
-
 from .model import Mapped
 from .patterns import toml
 
@@ -64,38 +62,52 @@ def unify_whitespace(m: Mapped) -> Mapped:
     return sub(m, _INVISIBLE, "")
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> tuple[OpenCC, frozenset[str]]:
-    converter = OpenCC("t2s")
-    traditional = frozenset(ch for ch in _traditional_chars(converter))
-    return converter, traditional
+@dataclass(frozen=True)
+class _T2S:
+    """OpenCC's t2s dictionaries (phrases, then characters) compiled for speed."""
+
+    phrases: re.Pattern[str]
+    phrase_map: dict[str, str]
+    chars: dict[int, str]
+    traditional: frozenset[str]
 
 
-def _traditional_chars(converter: OpenCC) -> Iterable[str]:
+def _opencc_dictionary(name: str) -> dict[str, str]:
     import opencc
     from pathlib import Path
 
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    path = Path(opencc.__file__).parent / "dictionary" / name
+    table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("\t")
-        if key and value and key not in value.split():
-            yield key
+        key, _, values = line.partition("\t")
+        if key and values:
+            table[key] = values.split()[0]
+    return table
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> _T2S:
+    phrases = _opencc_dictionary("TSPhrases.txt")
+    chars = {k: v for k, v in _opencc_dictionary("TSCharacters.txt").items() if len(k) == 1 and k != v}
+    pattern = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True))))
+    return _T2S(pattern, phrases, str.maketrans(chars), frozenset(chars))
 
 
 def to_simplified(m: Mapped) -> Mapped:
-    """Traditional to simplified Chinese (OpenCC t2s), line by line.
+    """Traditional to simplified Chinese with OpenCC's t2s dictionaries, line by line.
 
-    Lines without a traditional character are left alone, so simplified text
-    costs one set lookup per character.
+    Phrases are matched longest first, then single characters; lines without a
+    traditional character are left alone.
     """
-    converter, traditional = _t2s()
-    if traditional.isdisjoint(m.text):
+    t2s = _t2s()
+    if t2s.traditional.isdisjoint(m.text):
         return m
     edits = []
     pos = 0
     for line in m.text.split("\n"):
-        if not traditional.isdisjoint(line):
-            edits.append((pos, pos + len(line), converter.convert(line)))
+        if not t2s.traditional.isdisjoint(line):
+            converted = t2s.phrases.sub(lambda p: t2s.phrase_map[p.group()], line).translate(t2s.chars)
+            edits.append((pos, pos + len(line), converted))
         pos += len(line) + 1
     return apply_edits(m, edits)
 

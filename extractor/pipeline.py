@@ -47,7 +47,7 @@ def process(source: Source, with_doc: bool = False) -> Document:
         doc = make_doc(text)
         for key, items in (("amounts", amounts), ("deadlines", deadlines), ("targets", targets), ("obligations", obligations)):
             add_spans(doc, key, items, key[:-1].upper())
-        document.tokens = [t.text for t in doc]
+        document.tokens = doc.user_data["words"]
         document.spacy_doc = doc  # type: ignore[attr-defined]
     return document
 

@@ -1,0 +1,203 @@
+"""Catalog commands (ingest, search, show, departments, browse-metadata): a thin click layer over db.py."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+
+from .db import DEFAULT_PATH, KINDS, Catalog, Summary, expand_paths
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_PATH),
+                         show_default=True, help="The catalog file.")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > width - 1:
+            return "".join(out) + "…"
+        out.append(c)
+        used += w
+    return "".join(out)
+
+
+def table(rows: Iterable[Iterable[Any]], headers: list[str], widths: list[int]) -> str:
+    """A plain text table; cells cut to ``widths`` display columns (CJK counts double)."""
+    lines = []
+    for row in [headers, *rows]:
+        cells = [_cut("" if v is None else str(v).replace("\n", " "), w) for v, w in zip(row, widths)]
+        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _departments(hit_departments: list[dict[str, str]]) -> str:
+    return "、".join(d["name"] + ("*" if d["role"] == "lead" else "") for d in hit_departments)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--name", help="Name of the notice read from standard input (PATH '-').")
+def ingest(paths: tuple[str, ...], db_path: str, name: str | None) -> None:
+    """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
+    files = expand_paths(paths)
+    stdin = sys.stdin.buffer.read() if "-" in files else None
+    summary = Summary()
+    with Catalog.open(db_path) as catalog:
+        run_id = catalog.start_run(paths)
+        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
+            for outcome in catalog.ingest(files, run_id, stdin=stdin, name=name):
+                summary.add(outcome)
+                bar.update(1)
+        catalog.finish_run(run_id, summary)
+    click.echo(f"{summary.added} added, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+               f"{len(summary.failures)} failed; extracted {summary.obligations} obligations, "
+               f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines -> {db_path}")
+    for path, reason in summary.failures:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if summary.failures:
+        sys.exit(1)
+
+
+def _open_existing(db_path: str) -> Catalog:
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no catalog at {db_path}: run 'ingest' first")
+    return Catalog.open(db_path)
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", default="")
+@db_option
+@click.option("--kind", type=click.Choice(KINDS), default="obligation", show_default=True)
+@click.option("--city", help="City, with or without 市 (包头 or 包头市).")
+@click.option("--department", help="A body by any alias or canonical name (科技局, 市科学技术局).")
+@click.option("--function", "function", help="Function class of a body (科技, 财政, ...).")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or before this ISO date.")
+@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or after this ISO date.")
+@click.option("--doc", help="Only this notice: id, doc number or title substring.")
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many hits (0: all).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def search(query: str, db_path: str, kind: str, city: str | None, department: str | None, function: str | None,
+           due_before: Any, due_after: Any, doc: str | None, limit: int, fmt: str) -> None:
+    """Search the catalog (obligations by default); QUERY may be empty when filters are given."""
+    if not query.strip() and not any([city, department, function, due_before, due_after, doc]):
+        raise click.UsageError("give a QUERY or at least one filter")
+    with _open_existing(db_path) as catalog:
+        hits = catalog.search(query, kind=kind, city=city, department=department, function=function,
+                              due_before=due_before and due_before.date().isoformat(),
+                              due_after=due_after and due_after.date().isoformat(), doc=doc, limit=limit or None)
+    if fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["kind", "id", "title", "doc_number", "city", "section", "text", "departments", "deadline"])
+        for h in hits:
+            writer.writerow([h.kind, h.id, h.title, h.doc_number, h.city, h.section, h.text,
+                             _departments(h.departments), h.deadline])
+        click.echo(out.getvalue(), nl=False)
+    elif not hits:
+        click.echo("no hits", err=True)
+    else:
+        click.echo(table(([h.title, h.doc_number, h.city, h.section, h.snippet, _departments(h.departments), h.deadline]
+                          for h in hits),
+                         ["notice", "doc number", "city", "section", "text", "departments (*lead)", "deadline"],
+                         [24, 20, 8, 10, 60, 30, 10]))
+        click.echo(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}", err=True)
+
+
+@click.command()
+@click.argument("doc")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show(doc: str, db_path: str, fmt: str) -> None:
+    """Print one notice (id, hash prefix, doc number or title substring) with all that was extracted."""
+    with _open_existing(db_path) as catalog:
+        found = catalog.find_documents(doc)
+        if not found:
+            raise click.ClickException(f"no notice matches {doc!r}")
+        if len(found) > 1:
+            listing = "\n".join(f"  {d['id']}: {d['title'] or d['name']} ({d['doc_number'] or '-'})" for d in found)
+            raise click.ClickException(f"{len(found)} notices match {doc!r}; pick one by id:\n{listing}")
+        data = catalog.document(found[0]["id"])
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    d = data["document"]
+    click.echo(f"#{d['id']} {d['title'] or d['name']}")
+    for key in ("doc_number", "issuer", "city", "province", "date_written", "date_published", "validity",
+                "path", "format", "hash"):
+        if d[key]:
+            click.echo(f"  {key}: {d[key]}")
+    click.echo(f"\nSections ({len(data['sections'])})")
+    for s in data["sections"]:
+        click.echo(f"  {'  ' * (s['level'] - 1)}{s['marker']} {s['title']}")
+    click.echo(f"\nObligations ({len(data['obligations'])})")
+    for o in data["obligations"]:
+        click.echo(f"  [{o['section']}] {_cut(o['text'].replace(chr(10), ' '), 100)}")
+        click.echo(f"      departments: {_departments(o['departments']) or '-'}; deadline: {o['deadline'] or '-'}")
+    click.echo(f"\nTargets ({len(data['targets'])})")
+    for t in data["targets"]:
+        value = t["value"] if t["value_max"] is None else f"{t['value']}-{t['value_max']}"
+        click.echo(f"  [{t['section']}] {t['indicator']} {t['comparator']} {value}{t['unit']}"
+                   f"{' by ' + str(t['year']) if t['year'] else ''}")
+    click.echo(f"\nAmounts ({len(data['amounts'])})")
+    for a in data["amounts"]:
+        click.echo(f"  [{a['section']}] {a['text']} = {a['value_yuan']:,.0f} yuan ({a['role']}"
+                   f"{', ' + a['purpose'] if a['purpose'] else ''})")
+    click.echo(f"\nDeadlines ({len(data['deadlines'])})")
+    for x in data["deadlines"]:
+        click.echo(f"  [{x['section']}] {x['date']} {x['text']}")
+    click.echo(f"\nCitations ({len(data['citations'])})")
+    for c in data["citations"]:
+        resolved = f" -> #{c['cited_document_id']} {c['cited_title']}" if c["cited_document_id"] else ""
+        click.echo(f"  {c['doc_number'] or ''} {c['title'] or ''}{resolved}")
+
+
+@click.command()
+@db_option
+@click.option("--city", help="Only this city (包头 or 包头市).")
+@click.option("--function", "function", help="Only this function class.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def departments(db_path: str, city: str | None, function: str | None, fmt: str) -> None:
+    """List bodies per city with how many obligations each leads and joins."""
+    with _open_existing(db_path) as catalog:
+        rows = catalog.departments(city=city, function=function)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(table(([r["city"], r["canonical"], r["function"], r["level"], r["leads"], r["joins"]] for r in rows),
+                         ["city", "department", "function", "level", "leads", "joins"], [12, 36, 14, 6, 6, 6]))
+
+
+@click.command("browse-metadata")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Where to write (default: metadata.json beside the catalog).")
+def browse_metadata(db_path: str, output: str | None) -> None:
+    """Write Datasette metadata (canned queries): datasette CATALOG --metadata FILE."""
+    with _open_existing(db_path) as catalog:
+        data = catalog.browse_metadata(Path(db_path).stem)
+    target = Path(output) if output else Path(db_path).with_name("metadata.json")
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"wrote {target}; run: datasette {db_path} --metadata {target}")
+
+
+def register(group: click.Group) -> None:
+    """Add the catalog commands to the main command group."""
+    for command in (ingest, search, show, departments, browse_metadata):
+        group.add_command(command)

@@ -1,0 +1,685 @@
+"""The catalog: extracted notices in one SQLite file, built with sqlite-utils.
+
+A :class:`Catalog` wraps a :class:`sqlite_utils.Database`. Every document is
+written in one ``BEGIN IMMEDIATE`` transaction, so a killed ingest never leaves
+half a document and two ingests into one file queue instead of failing (WAL
+mode, 30 s busy timeout). Searchable rows carry a ``text_seg`` column of
+jieba tokens, indexed by an FTS5 table (``<table>_fts``) kept in sync by
+triggers; Datasette finds those tables on its own.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import jieba
+import sqlite_utils
+
+from .departments import LEVELS, canonical
+from .model import Document, InputError
+from .patterns import toml
+from .pipeline import process
+from .readers import SUPPORTED, read, read_bytes
+
+DEFAULT_PATH = Path("outputs/catalog.db")
+BUSY_TIMEOUT_MS = 30_000
+#: Suffixes that are reported as failures when met in a folder (not silently skipped).
+REPORTED_IN_FOLDERS = (".doc", ".wps", ".ofd")
+KINDS = ("obligation", "target", "amount", "deadline", "document")
+_ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_WORD = re.compile(r"[^\W_]")
+
+
+# ------------------------------------------------------------ tokens -------
+
+def _dictionary() -> dict[str, int]:
+    """jieba's word frequencies, with the department lexicon and terms loaded."""
+    from .nlp import load
+
+    load()
+    return jieba.dt.FREQ
+
+
+def _subwords(word: str, freq: dict[str, int]) -> list[str]:
+    """Dictionary words inside a longer word (``科技`` in ``市科技局``)."""
+    if len(word) > 12 or not re.search(r"[\u3400-\u9fff]", word):
+        return []
+    return [word[i:i + n] for n in range(2, len(word)) for i in range(len(word) - n + 1)
+            if freq.get(word[i:i + n])]
+
+
+def segment(text: str) -> str:
+    """Space-joined tokens for the FTS index: jieba words plus the dictionary words inside them."""
+    freq = _dictionary()
+    tokens: list[str] = []
+    for word in jieba.cut(text, HMM=False):
+        if _WORD.search(word):
+            tokens.append(word)
+            tokens.extend(_subwords(word, freq))
+    return " ".join(tokens)
+
+
+def query_tokens(query: str) -> list[str]:
+    """The words of a search query, segmented like indexed text; punctuation and FTS syntax dropped."""
+    _dictionary()
+    return [w for w in jieba.cut(query, HMM=False) if _WORD.search(w)]
+
+
+def fts_query(tokens: Iterable[str]) -> str:
+    """An FTS5 query matching all tokens, each a quoted phrase (so ``"``, ``*``, ``AND`` are text)."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+
+def highlight(text: str, tokens: Iterable[str], width: int = 60, mark: tuple[str, str] = ("[", "]")) -> str:
+    """A one-line window of ``text`` around the first hit, every hit wrapped in ``mark``."""
+    text = re.sub(r"\s+", " ", text).strip()
+    spans: list[tuple[int, int]] = []
+    for token in sorted(set(tokens), key=len, reverse=True):
+        for m in re.finditer(re.escape(token), text, flags=re.IGNORECASE):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                spans.append(m.span())
+    spans.sort()
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    out, pos = [], start
+    for s, e in spans:
+        if s >= pos and e <= end:
+            out += [text[pos:s], mark[0], text[s:e], mark[1]]
+            pos = e
+    out.append(text[pos:end])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+# ------------------------------------------------------------ schema -------
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """Create every table, index, FTS table and view of schema version 1."""
+    db["documents"].create({
+        "id": int, "hash": str, "path": str, "format": str, "name": str, "encoding": str,
+        "title": str, "doc_number": str, "issuer": str, "city": str, "province": str,
+        "date_written": str, "date_published": str, "validity": str, "index_number": str, "topic": str,
+        "text": str, "text_seg": str, "run_id": int, "ingested_at": str,
+    }, pk="id", not_null={"hash", "path"})
+    db["runs"].create({
+        "id": int, "started_at": str, "finished_at": str, "arguments": str, "added": int, "unchanged": int,
+        "replaced": int, "failed": int, "obligations": int, "targets": int, "amounts": int, "deadlines": int,
+    }, pk="id")
+    db["failures"].create({"id": int, "run_id": int, "path": str, "reason": str, "at": str},
+                          pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["sections"].create({
+        "id": int, "document_id": int, "parent_id": int, "position": int, "marker": str, "title": str,
+        "level": int, "rank": int, "path": str, "start": int, "end": int, "body_start": int,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")])
+    db["obligations"].create({
+        "id": int, "document_id": int, "section_id": int, "position": int, "section": str, "text": str,
+        "text_seg": str, "marking": str, "departments_as_written": str, "deadline": str, "deadlines": str,
+        "start": int, "end": int,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")])
+    db["departments"].create({"id": int, "canonical": str, "function": str, "level": str, "city": str},
+                             pk="id", not_null={"canonical", "city"})
+    db["obligation_departments"].create({
+        "obligation_id": int, "department_id": int, "position": int, "name": str, "role": str,
+    }, pk=("obligation_id", "position"),
+        foreign_keys=[("obligation_id", "obligations", "id"), ("department_id", "departments", "id")])
+    item = {"id": int, "document_id": int, "obligation_id": int, "section_id": int, "section": str}
+    span = {"text": str, "sentence": str, "text_seg": str, "start": int, "end": int}
+    keys = [("document_id", "documents", "id"), ("obligation_id", "obligations", "id"),
+            ("section_id", "sections", "id")]
+    db["targets"].create({**item, "indicator": str, "value": float, "value_max": float, "unit": str,
+                          "comparator": str, "change": str, "year": int, **span}, pk="id", foreign_keys=keys)
+    db["amounts"].create({**item, "value_yuan": float, "value_yuan_max": float, "recurrence": str, "role": str,
+                          "purpose": str, "payer": str, **span}, pk="id", foreign_keys=keys)
+    db["deadlines"].create({**item, "date": str, "recurrence": str, "kind": str, **span},
+                           pk="id", foreign_keys=keys)
+    db["citations"].create({
+        "id": int, "document_id": int, "doc_number": str, "title": str, "start": int, "end": int,
+        "cited_document_id": int,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("cited_document_id", "documents", "id")])
+
+    db["documents"].create_index(["hash"], unique=True)
+    db["documents"].create_index(["path"])
+    db["documents"].create_index(["doc_number"])
+    db["departments"].create_index(["canonical", "city"], unique=True)
+    db["obligation_departments"].create_index(["department_id"])
+    db["failures"].create_index(["run_id"])
+    db["citations"].create_index(["doc_number"])
+    db["citations"].create_index(["cited_document_id"])
+    db["obligations"].create_index(["deadline"])
+    for table in ("sections", "obligations", "targets", "amounts", "deadlines", "citations"):
+        db[table].create_index(["document_id"])
+    for table in ("targets", "amounts", "deadlines"):
+        db[table].create_index(["obligation_id"])
+    for table in ("documents", "obligations", "targets", "amounts", "deadlines"):
+        db[table].enable_fts(["text_seg"], tokenize="unicode61", create_triggers=True)
+
+    db.create_view("obligation_list", """
+        SELECT o.id, d.id AS document_id, d.title, d.doc_number, d.city, o.section, o.text, o.deadline,
+          (SELECT group_concat(name, '、') FROM (SELECT p.canonical AS name FROM obligation_departments od
+             JOIN departments p ON p.id = od.department_id
+            WHERE od.obligation_id = o.id ORDER BY od.role != 'lead', od.position)) AS departments
+        FROM obligations o JOIN documents d ON d.id = o.document_id""")
+    db.create_view("department_obligations", """
+        SELECT p.city, p.canonical AS department, p.function, od.role, od.name AS as_written,
+               o.id AS obligation_id, o.deadline, o.text, d.title, d.doc_number
+        FROM obligation_departments od JOIN departments p ON p.id = od.department_id
+        JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id""")
+    db.create_view("funding", """
+        SELECT a.id, d.city, d.title, d.doc_number, a.section, a.value_yuan, a.value_yuan_max, a.recurrence,
+               a.purpose, a.text, a.sentence
+        FROM amounts a JOIN documents d ON d.id = a.document_id WHERE a.role = 'funding'""")
+
+
+#: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# ------------------------------------------------------------ results ------
+
+@dataclass
+class Outcome:
+    """What ingesting one file did."""
+
+    path: str
+    status: str  # added | unchanged | replaced | failed
+    document_id: int | None = None
+    reason: str = ""
+    obligations: int = 0
+    targets: int = 0
+    amounts: int = 0
+    deadlines: int = 0
+
+
+@dataclass
+class Summary:
+    """Totals of one ingest run."""
+
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    obligations: int = 0
+    targets: int = 0
+    amounts: int = 0
+    deadlines: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "failed":
+            self.failures.append((outcome.path, outcome.reason))
+            return
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        for key in ("obligations", "targets", "amounts", "deadlines"):
+            setattr(self, key, getattr(self, key) + getattr(outcome, key))
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    kind: str
+    id: int
+    document_id: int
+    title: str | None
+    doc_number: str | None
+    city: str | None
+    section: str
+    text: str
+    snippet: str
+    deadline: str | None
+    score: float | None
+    departments: list[dict[str, str]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    table: str
+    text: str  # column shown and highlighted
+    document: str  # expression of the document id
+    owner: str | None  # expression of the obligation id the row belongs to
+    due: str | None  # expression of the date compared by due filters
+    details: tuple[str, ...]
+
+
+_KINDS = {
+    "obligation": _Kind("obligations", "text", "x.document_id", "x.id", "x.deadline", ("marking",)),
+    "target": _Kind("targets", "sentence", "x.document_id", "x.obligation_id",
+                    "(SELECT deadline FROM obligations WHERE id = x.obligation_id)",
+                    ("indicator", "value", "value_max", "unit", "comparator", "change", "year")),
+    "amount": _Kind("amounts", "sentence", "x.document_id", "x.obligation_id",
+                    "(SELECT deadline FROM obligations WHERE id = x.obligation_id)",
+                    ("value_yuan", "value_yuan_max", "recurrence", "role", "purpose", "payer")),
+    "deadline": _Kind("deadlines", "sentence", "x.document_id", "x.obligation_id", "x.date",
+                      ("date", "recurrence", "kind")),
+    "document": _Kind("documents", "text", "x.id", None, None, ("path", "format", "issuer", "date_written")),
+}
+
+
+def city_variants(city: str) -> list[str]:
+    """``包头`` and ``包头市`` both name 包头市."""
+    base = re.sub(r"(市|盟|地区|自治州)$", "", city.strip())
+    return [base, *(base + s for s in ("市", "盟", "地区", "自治州"))]
+
+
+def department_key(query: str) -> str:
+    """The canonical body of a department given by alias or name, without its level word."""
+    name = canonical(query.strip()).canonical
+    for level in sorted(LEVELS, key=len, reverse=True):
+        if name.startswith(level) and len(name) > len(level) + 1:
+            return name[len(level):]
+    return name
+
+
+def expand_paths(arguments: Iterable[str]) -> list[str]:
+    """Files named by arguments: files as given, folders recursively, globs expanded.
+
+    In folders only supported suffixes are kept, plus .doc/.wps/.ofd so they are
+    reported; a glob that matches nothing is kept as given (it fails as missing).
+    """
+    paths: list[str] = []
+    for arg in arguments:
+        if arg == "-":
+            paths.append(arg)
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and not child.name.startswith(".") and \
+                        child.suffix.lower() in SUPPORTED + REPORTED_IN_FOLDERS:
+                    paths.append(str(child))
+        elif not p.exists() and glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            paths.extend(expand_paths(matches) if matches else [arg])
+        else:
+            paths.append(arg)
+    return paths
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ------------------------------------------------------------ catalog ------
+
+class Catalog:
+    """A policy catalog in one SQLite file."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.conn = db.conn
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_PATH) -> "Catalog":
+        """Open (creating the folder, file and schema as needed) and migrate to the current version."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        db = sqlite_utils.Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        catalog = cls(db)
+        catalog.migrate()
+        return catalog
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Run the migrations the file has not had yet, each in its own transaction."""
+        while self.version < SCHEMA_VERSION:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                version = self.version  # another process may have migrated meanwhile
+                if version < SCHEMA_VERSION:
+                    MIGRATIONS[version](self.db)
+                    self.conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (FTS shadow tables left out)."""
+        return {t: self.db[t].count for t in self.db.table_names() if "_fts" not in t}
+
+    # -------------------------------------------------------- ingest ------
+
+    def start_run(self, arguments: Iterable[str]) -> int:
+        with self.conn:
+            return self.db["runs"].insert({"started_at": _now(), "arguments": " ".join(arguments)}).last_pk
+
+    def finish_run(self, run_id: int, summary: Summary) -> None:
+        values = {k: v for k, v in asdict(summary).items() if k != "failures"}
+        with self.conn:
+            self.db["runs"].update(run_id, {**values, "failed": len(summary.failures), "finished_at": _now()})
+
+    def record_failure(self, run_id: int, path: str, reason: str) -> None:
+        with self.conn:
+            self.db["failures"].insert({"run_id": run_id, "path": path, "reason": reason, "at": _now()})
+
+    def ingest(self, paths: Iterable[str], run_id: int, stdin: bytes | None = None,
+               name: str | None = None) -> Iterator[Outcome]:
+        """Ingest each path (``-`` is ``stdin``); failures are recorded and yielded, never raised."""
+        for path in paths:
+            try:
+                if path == "-":
+                    outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
+                else:
+                    outcome = self.ingest_file(path, run_id)
+            except InputError as exc:
+                outcome = Outcome(path, "failed", reason=str(exc))
+            except Exception as exc:  # a pipeline bug must not stop the run
+                outcome = Outcome(path, "failed", reason=f"extraction failed ({type(exc).__name__}: {exc})")
+            if outcome.status == "failed":
+                self.record_failure(run_id, path, outcome.reason)
+            yield outcome
+
+    def ingest_file(self, path: str | Path, run_id: int | None = None) -> Outcome:
+        """Ingest one file; raises InputError when it cannot be read."""
+        p = Path(path)
+        if not p.is_file() or p.suffix.lower() in REPORTED_IN_FOLDERS:
+            read(p)  # raises with the reason
+        try:
+            digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
+        key = str(p.resolve())
+        if self._unchanged(digest, key):
+            return Outcome(str(path), "unchanged", self._id_of(digest))
+        return self.ingest_document(process(read(p)), digest, key, run_id, str(path))
+
+    def ingest_bytes(self, data: bytes, name: str, run_id: int | None = None) -> Outcome:
+        """Ingest one notice given as bytes (standard input)."""
+        digest = hashlib.sha256(data).hexdigest()
+        key = f"<stdin>/{name}"
+        if self._unchanged(digest, key):
+            return Outcome(name, "unchanged", self._id_of(digest))
+        return self.ingest_document(process(read_bytes(data, name)), digest, key, run_id, name)
+
+    def _id_of(self, digest: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE hash = ?", [digest]).fetchone()
+        return row[0] if row else None
+
+    def _unchanged(self, digest: str, key: str) -> bool:
+        """Whether this content is catalogued and the path holds no other version."""
+        row = self.conn.execute("SELECT count(*) FROM documents WHERE path = ? AND hash != ?", [key, digest]).fetchone()
+        return self._id_of(digest) is not None and row[0] == 0
+
+    def ingest_document(self, document: Document, digest: str, path: str, run_id: int | None = None,
+                        shown: str | None = None) -> Outcome:
+        """Store one extracted document in one transaction, replacing the older version at its path."""
+        shown = shown or path
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            old = [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE path = ? AND hash != ?",
+                                                   [path, digest])]
+            for doc_id in old:
+                self.delete_document(doc_id)
+            existing = self._id_of(digest)
+            if existing is not None:
+                return Outcome(shown, "replaced" if old else "unchanged", existing)
+            outcome = self._insert(document, digest, path, run_id)
+        outcome.path, outcome.status = shown, "replaced" if old else "added"
+        return outcome
+
+    def delete_document(self, doc_id: int) -> None:
+        """Delete a document and every row extracted from it (call inside a transaction)."""
+        obligation_ids = "SELECT id FROM obligations WHERE document_id = :id"
+        self.db.execute(f"DELETE FROM obligation_departments WHERE obligation_id IN ({obligation_ids})", {"id": doc_id})
+        for table in ("targets", "amounts", "deadlines", "citations", "obligations", "sections"):
+            self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", [doc_id])
+        self.db.execute("UPDATE citations SET cited_document_id = NULL WHERE cited_document_id = ?", [doc_id])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        self.db.execute("DELETE FROM departments WHERE id NOT IN (SELECT department_id FROM obligation_departments)")
+
+    def _next_id(self, table: str) -> int:
+        return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+    def _insert(self, document: Document, digest: str, path: str, run_id: int | None) -> Outcome:
+        meta, source, text = document.metadata, document.source, document.text
+        city = meta.city or ""
+        doc_id = self.db["documents"].insert({
+            "hash": digest, "path": path, "format": source.format, "name": source.name or Path(path).name,
+            "encoding": source.encoding, "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer,
+            "city": meta.city, "province": meta.province, "date_written": meta.date_written,
+            "date_published": meta.date_published, "validity": meta.validity, "index_number": meta.index_number,
+            "topic": meta.topic, "text": text, "text_seg": segment(f"{meta.title or ''}\n{text}"),
+            "run_id": run_id, "ingested_at": _now(),
+        }).last_pk
+
+        first = self._next_id("sections")
+        section_ids: dict[str, int] = {}
+        rows = []
+        for i, s in enumerate(document.sections):
+            section_ids.setdefault(s.path, first + i)
+            rows.append({"id": first + i, "document_id": doc_id, "position": i,
+                         "parent_id": None if s.parent is None else first + s.parent, "marker": s.marker,
+                         "title": s.title, "level": s.level, "rank": s.rank, "path": s.path,
+                         "start": s.start, "end": s.end, "body_start": s.body_start})
+        self.db["sections"].insert_all(rows)
+
+        first = self._next_id("obligations")
+        obligations, links = [], []
+        target_owner: dict[int, int] = {}
+        amount_owner: dict[int, int] = {}
+        for i, o in enumerate(document.obligations):
+            oid = first + i
+            obligations.append({
+                "id": oid, "document_id": doc_id, "section_id": section_ids.get(o.section), "position": i,
+                "section": o.section, "text": o.text.strip(), "text_seg": segment(o.text), "marking": o.marking,
+                "departments_as_written": "、".join(o.departments), "deadline": o.deadline,
+                "deadlines": "、".join(o.deadlines), "start": o.start, "end": o.end})
+            for t in o.targets:
+                target_owner.setdefault(t, oid)
+            for a in o.amounts:
+                amount_owner.setdefault(a, oid)
+            for position, unit in enumerate(o.units):
+                department = self.db["departments"].lookup(
+                    {"canonical": unit.canonical, "city": city}, {"function": unit.function, "level": unit.level})
+                links.append({"obligation_id": oid, "department_id": department, "position": position,
+                              "name": unit.name, "role": unit.role})
+        self.db["obligations"].insert_all(obligations)
+        self.db["obligation_departments"].insert_all(links)
+
+        def item(i: int, x: Any, owner: int | None) -> dict[str, Any]:
+            return {"document_id": doc_id, "obligation_id": owner, "section_id": section_ids.get(x.section),
+                    "section": x.section, "text": x.text, "sentence": x.sentence,
+                    "text_seg": segment(x.sentence or x.text), "start": x.start, "end": x.end}
+
+        def containing(offset: int) -> int | None:
+            return next((first + i for i, o in enumerate(document.obligations) if o.start <= offset < o.end), None)
+
+        self.db["targets"].insert_all(
+            {**item(i, t, target_owner.get(i)), "indicator": t.indicator, "value": t.value, "value_max": t.value_max,
+             "unit": t.unit, "comparator": t.comparator, "change": t.change, "year": t.year}
+            for i, t in enumerate(document.targets))
+        self.db["amounts"].insert_all(
+            {**item(i, a, amount_owner.get(i)), "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
+             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer}
+            for i, a in enumerate(document.amounts))
+        self.db["deadlines"].insert_all(
+            {**item(i, d, containing(d.start)), "date": d.date, "recurrence": d.recurrence, "kind": d.kind}
+            for i, d in enumerate(document.deadlines))
+
+        cited = [dict(c) for c in meta.cited_documents]
+        numbers = {c.get("doc_number") for c in cited}
+        cited += [{"doc_number": n} for n in meta.cited_doc_numbers if n not in numbers]
+        self.db["citations"].insert_all(
+            {"document_id": doc_id, "doc_number": c.get("doc_number"), "title": c.get("title"),
+             "start": c.get("start"), "end": c.get("end")} for c in cited)
+        self.db.execute("""UPDATE citations SET cited_document_id =
+            (SELECT min(d.id) FROM documents d WHERE d.doc_number = citations.doc_number AND d.id != citations.document_id)
+            WHERE cited_document_id IS NULL AND doc_number IS NOT NULL""")
+        return Outcome(path, "added", doc_id, obligations=len(obligations), targets=len(document.targets),
+                       amounts=len(document.amounts), deadlines=len(document.deadlines))
+
+    # -------------------------------------------------------- queries -----
+
+    def find_documents(self, ref: str) -> list[dict[str, Any]]:
+        """Documents named by id, hash prefix, doc number or title substring (best kind of match first)."""
+        ref = ref.strip()
+        queries = [("SELECT * FROM documents WHERE doc_number = ?", ref),
+                   ("SELECT * FROM documents WHERE title LIKE '%' || ? || '%' OR doc_number LIKE '%' || ? || '%' "
+                    "OR name = ? ORDER BY id", ref)]
+        if ref.isdigit():
+            queries.insert(0, ("SELECT * FROM documents WHERE id = ?", int(ref)))
+        if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
+            queries.insert(1, ("SELECT * FROM documents WHERE hash LIKE ? || '%'", ref.lower()))
+        for sql, value in queries:
+            rows = list(self.db.query(sql, [value] * sql.count("?")))
+            if rows:
+                return rows
+        return []
+
+    def search(self, query: str = "", kind: str = "obligation", city: str | None = None,
+               department: str | None = None, function: str | None = None, due_before: str | None = None,
+               due_after: str | None = None, doc: str | None = None, limit: int | None = 20,
+               mark: tuple[str, str] = ("[", "]")) -> list[Hit]:
+        """Full-text search with filters; ranked by bm25 when there is a query, else in document order."""
+        if kind not in _KINDS:
+            raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+        k = _KINDS[kind]
+        tokens = query_tokens(query) if query.strip() else []
+        if query.strip() and not tokens:
+            return []
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        joins = ""
+        order = f"{k.document}, x.start" if kind != "document" else "x.id"
+        score = "NULL"
+        if tokens:
+            joins = f"JOIN {k.table}_fts f ON f.rowid = x.id"
+            where.append(f"{k.table}_fts MATCH :match")
+            params["match"] = fts_query(tokens)
+            score, order = f"bm25({k.table}_fts)", "score"
+        if city:
+            variants = city_variants(city)
+            where.append(f"d.city IN ({', '.join(f':city{i}' for i in range(len(variants)))})")
+            params.update({f"city{i}": v for i, v in enumerate(variants)})
+        owner = (f"od.obligation_id = {k.owner}" if k.owner else
+                 "od.obligation_id IN (SELECT id FROM obligations WHERE document_id = x.id)")
+        body = "SELECT 1 FROM obligation_departments od JOIN departments p ON p.id = od.department_id WHERE " + owner
+        if department:
+            where.append(f"EXISTS ({body} AND instr(p.canonical, :department) > 0)")
+            params["department"] = department_key(department)
+        if function:
+            where.append(f"EXISTS ({body} AND p.function = :function)")
+            params["function"] = function
+        if due_before or due_after:
+            due = k.due or "o.deadline"
+            tests = [f"{due} GLOB '{_ISO_DATE}'"]
+            if due_before:
+                tests.append(f"{due} <= :before")
+                params["before"] = due_before
+            if due_after:
+                tests.append(f"{due} >= :after")
+                params["after"] = due_after
+            test = " AND ".join(tests)
+            where.append(test if k.due else f"EXISTS (SELECT 1 FROM obligations o WHERE o.document_id = x.id AND {test})")
+        if doc:
+            ids = [r["id"] for r in self.find_documents(doc)]
+            where.append(f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})")
+        due_col = k.due or "NULL"
+        sql = (f"SELECT x.*, {k.document} AS doc_id, {k.owner or 'NULL'} AS owner, {due_col} AS due, "
+               f"d.title AS doc_title, d.doc_number AS doc_doc_number, d.city AS doc_city, {score} AS score "
+               f"FROM {k.table} x {joins} JOIN documents d ON d.id = {k.document} "
+               + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order}"
+               + (" LIMIT :limit" if limit else ""))
+        if limit:
+            params["limit"] = limit
+        rows = list(self.db.query(sql, params))
+        departments = self._departments_of([r["owner"] for r in rows if r["owner"]])
+        return [Hit(kind=kind, id=r["id"], document_id=r["doc_id"], title=r["doc_title"],
+                    doc_number=r["doc_doc_number"], city=r["doc_city"], section=r.get("section") or "",
+                    text=r[k.text] or "", snippet=highlight(r[k.text] or "", tokens, mark=mark), deadline=r["due"],
+                    score=r["score"], departments=departments.get(r["owner"], []),
+                    details={c: r[c] for c in k.details}) for r in rows]
+
+    def _departments_of(self, obligation_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+        """Departments of each obligation, lead first, in the order written."""
+        found: dict[int, list[dict[str, str]]] = {}
+        if not obligation_ids:
+            return found
+        sql = f"""SELECT od.obligation_id, od.name, p.canonical, p.function, od.role
+                  FROM obligation_departments od JOIN departments p ON p.id = od.department_id
+                  WHERE od.obligation_id IN ({', '.join(map(str, set(obligation_ids)))})
+                  ORDER BY od.obligation_id, od.role != 'lead', od.position"""
+        for r in self.db.query(sql):
+            found.setdefault(r.pop("obligation_id"), []).append(r)
+        return found
+
+    def document(self, doc_id: int) -> dict[str, Any]:
+        """One document with everything extracted from it."""
+        doc = self.db["documents"].get(doc_id)
+        doc.pop("text_seg")
+        by_doc = {"document_id": doc_id}
+        obligations = list(self.db.query(
+            "SELECT id, section, text, marking, deadline, deadlines FROM obligations "
+            "WHERE document_id = :document_id ORDER BY position", by_doc))
+        departments = self._departments_of([o["id"] for o in obligations])
+        for o in obligations:
+            o["departments"] = departments.get(o["id"], [])
+        return {
+            "document": doc,
+            "sections": list(self.db.query("SELECT id, parent_id, marker, title, level, path FROM sections "
+                                           "WHERE document_id = :document_id ORDER BY position", by_doc)),
+            "obligations": obligations,
+            **{table: list(self.db.query(f"SELECT {columns} FROM {table} WHERE document_id = :document_id "
+                                         "ORDER BY start", by_doc))
+               for table, columns in (
+                   ("targets", "id, obligation_id, section, indicator, value, value_max, unit, comparator, year, text"),
+                   ("amounts", "id, obligation_id, section, value_yuan, value_yuan_max, recurrence, role, purpose, text"),
+                   ("deadlines", "id, obligation_id, section, date, recurrence, kind, text"))},
+            "citations": list(self.db.query(
+                "SELECT c.doc_number, c.title, c.cited_document_id, d.title AS cited_title FROM citations c "
+                "LEFT JOIN documents d ON d.id = c.cited_document_id WHERE c.document_id = :document_id "
+                "ORDER BY c.start", by_doc)),
+        }
+
+    def departments(self, city: str | None = None, function: str | None = None) -> list[dict[str, Any]]:
+        """Bodies per city with how many obligations each leads and joins."""
+        where, params = [], {}
+        if city:
+            variants = city_variants(city)
+            where.append(f"p.city IN ({', '.join(f':city{i}' for i in range(len(variants)))})")
+            params.update({f"city{i}": v for i, v in enumerate(variants)})
+        if function:
+            where.append("p.function = :function")
+            params["function"] = function
+        return list(self.db.query(f"""
+            SELECT p.id, p.city, p.canonical, p.function, p.level,
+                   count(DISTINCT CASE WHEN od.role = 'lead' THEN od.obligation_id END) AS leads,
+                   count(DISTINCT CASE WHEN od.role != 'lead' THEN od.obligation_id END) AS joins
+            FROM departments p JOIN obligation_departments od ON od.department_id = p.id
+            {'WHERE ' + ' AND '.join(where) if where else ''}
+            GROUP BY p.id ORDER BY p.city, leads DESC, joins DESC, p.canonical""", params))
+
+    def failures(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Files that failed (in one run, or in the latest run that had any)."""
+        if run_id is None:
+            row = self.conn.execute("SELECT max(run_id) FROM failures").fetchone()
+            run_id = row[0]
+        return list(self.db.query("SELECT path, reason FROM failures WHERE run_id = ? ORDER BY id", [run_id]))
+
+    def browse_metadata(self, name: str) -> dict[str, Any]:
+        """Datasette metadata for this catalog (database ``name``): canned queries and table labels."""
+        data = toml("catalog")
+        return {"title": data["title"], "databases": {name: {
+            "queries": data["queries"],
+            "tables": {table: {"description": text} for table, text in data["tables"].items()},
+        }}}
