@@ -648,7 +648,7 @@ class Catalog:
             "citations": list(self.db.query(
                 "SELECT c.doc_number, c.title, c.cited_document_id, d.title AS cited_title FROM citations c "
                 "LEFT JOIN documents d ON d.id = c.cited_document_id WHERE c.document_id = :document_id "
-                "ORDER BY c.start", by_doc)),
+                "ORDER BY c.start IS NULL, c.start", by_doc)),
         }
 
     def departments(self, city: str | None = None, function: str | None = None) -> list[dict[str, Any]]:

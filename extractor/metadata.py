@@ -16,8 +16,8 @@ DOC_NUMBER = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<p>[\u4e00-\u9fff]{1,12}?)\s*[〔\[【﹝(]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]】﹞)]\s*(?P<n>\d{1,5})\s*号"
 )
 CITATION = re.compile(r"《(?P<title>[^《》]{2,120})》\s*(?:\((?P<inner>[^()]{4,40})\))?")
-DATE_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-                       r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日(?:印发)?\s*\|?\s*$")
+DATE_LINE = re.compile(r"^\s*\(?\s*(?P<y>(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                       r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日(?:印发)?\s*\)?\s*\|?\s*$")
 ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
@@ -47,28 +47,36 @@ def _cn_date(m: re.Match[str]) -> str | None:
 @dataclass(frozen=True)
 class Gazetteer:
     by_code: dict[str, dict[str, str]]
-    cities: tuple[dict[str, str], ...]
+    by_name: dict[str, tuple[str, str]]
     provinces: tuple[dict[str, str], ...]
-    city_names: re.Pattern[str]
+    cities: tuple[dict[str, str], ...]
+    places: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """Every city (full and short names) and county (full names) -> (city, province)."""
     rows = table("regions")
     by_code = {r["code"]: r for r in rows}
-    cities = tuple(r for r in rows if r["level"] == "city")
     provinces = tuple(r for r in rows if r["level"] == "province")
-    names = {r["name"] for r in cities} | {s for r in cities for s in split_list(r["short"]) if len(s) >= 2}
-    return Gazetteer(by_code, cities, provinces,
-                     re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))))
+    cities = tuple(r for r in rows if r["level"] == "city")
+    province_words = {p["name"] for p in provinces} | {s for p in provinces for s in split_list(p["short"])}
+    by_name: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        if r["level"] == "county" and r["city"] and len(r["name"]) >= 3:
+            by_name.setdefault(r["name"], (r["city"], r["province"]))
+    for r in cities:
+        for name in [r["name"], *split_list(r["short"])]:
+            if len(name) >= 2 and (name == r["name"] or name not in province_words):
+                by_name[name] = (r["name"], r["province"])
+    names = sorted(by_name, key=len, reverse=True)
+    return Gazetteer(by_code, by_name, provinces, cities,
+                     re.compile("(?:" + "|".join(map(re.escape, names)) + ")(?![省])"))
 
 
 def _city_of(name: str) -> tuple[str, str] | None:
-    """(city, province) for a city's full or short name."""
-    for r in gazetteer().cities:
-        if name == r["name"] or name in split_list(r["short"]):
-            return r["name"], r["province"]
-    return None
+    """(city, province) for a city's full or short name, or a county's full name."""
+    return gazetteer().by_name.get(name)
 
 
 def _from_code(index_number: str | None) -> tuple[str, str] | None:
@@ -101,14 +109,14 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
         if field and _national(field):
             return "全国", "全国"
         if field:
-            m = g.city_names.search(field)
+            m = g.places.search(field)
             if m and (hit := _city_of(m.group())):
                 return hit
     if meta.doc_number:
         prefix = meta.doc_number.split("〔")[0]
         if prefix.startswith("国"):
             return "全国", "全国"
-        m = g.city_names.match(prefix)
+        m = g.places.match(prefix)
         if m and (hit := _city_of(m.group())):
             return hit
         mentioned = {p["name"] for p in g.provinces if any(s in text for s in [p["name"], *split_list(p["short"])] if len(s) >= 2)}
@@ -116,7 +124,7 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
                       and c["province"] in mentioned]
         if len({c["name"] for c in candidates}) == 1:
             return candidates[0]["name"], candidates[0]["province"]
-    counts = Counter(m.group() for m in g.city_names.finditer(text[:20000]))
+    counts = Counter(m.group() for m in g.places.finditer(text[:20000]))
     for name, _ in counts.most_common(3):
         if hit := _city_of(name):
             return hit

@@ -261,7 +261,8 @@ def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
 
 _SPACE_RUN = re.compile(r"[ ]{2,}")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff“”《》、,。;:])[ ]+(?=[\u4e00-\u9fff“”《》、,。;:])")
-_DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff] \d) (?=\d)|(?<=[\u4e00-\u9fff]\d) (?=\d [\u4e00-\u9fff])")
+_ARTICLE_SPACES = re.compile(r"(?<=第)[ \d]+(?=条)")
+_CJK_DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ ]+(?=\d)|(?<=\d)[ ]+(?=[\u4e00-\u9fff%])")
 _LINE_EDGES = re.compile(r"^[ ]+|[ ]+$", re.M)
 _BLANK_LINES = re.compile(r"\n{2,}")
 
@@ -271,6 +272,8 @@ def collapse_whitespace(m: Mapped) -> Mapped:
     m = sub(m, _LINE_EDGES, "")
     m = sub(m, _BLANK_LINES, "\n")
     m = sub(m, _CJK_SPACE, "")
+    m = sub(m, _ARTICLE_SPACES, lambda x: x.group().replace(" ", ""))
+    m = sub(m, _CJK_DIGIT_SPACE, "")
     m = sub(m, _SPACE_RUN, " ")
     m = sub(m, re.compile(r"^\n+|\n+$"), "")
     return m

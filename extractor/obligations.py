@@ -19,6 +19,7 @@ class _Rules:
     closing: re.Pattern[str]
     line: re.Pattern[str]
     inline: re.Pattern[str]
+    prose: re.Pattern[str]
     labels: dict[str, str]
     table_department: tuple[str, ...]
     table_cooperating: tuple[str, ...]
@@ -43,6 +44,8 @@ def rules() -> _Rules:
         line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
         inline=re.compile(rf"由(?P<list>{names}(?:(?:、|和|及){names})*)(?:会同(?P<coop>{names}(?:(?:、|和|及){names})*))?"
                           rf"(?:{_alt(data['inline_verbs'])})"),
+        prose=re.compile(rf"(?:^|(?<=[。;,:\n]))(?P<list>{names}(?:(?:、|和|及){names})*)(?:要|应|须|具体|主要)?"
+                         rf"(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
         labels=labels,
         table_department=tuple(data["table_department"]),
         table_cooperating=tuple(data["table_cooperating"]),
@@ -58,6 +61,7 @@ class _Marking:
     units: list[Department]
     inline: bool
     text: str
+    clause: bool = False
 
 
 def _units(groups: list[tuple[str, str]]) -> list[Department]:
@@ -98,16 +102,19 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
 
 
 def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
+    """由X负责… governs its sentence; a clause that opens with X负责… governs that clause."""
     found = []
-    for m in r.inline.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
-        groups = [("listed", m.group("list"))]
-        if m.group("coop"):
-            groups.append(("cooperating", m.group("coop")))
-        units = _units(groups)
-        if units and all(dep.is_body(u.name) for u in units):
-            found.append(_Marking(m.start(), m.end(), units, True, m.group()))
+    for pattern, clause in ((r.inline, False), (r.prose, True)):
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            groups = [("listed", m.group("list"))]
+            if not clause and m.group("coop"):
+                groups.append(("cooperating", m.group("coop")))
+            units = _units(groups)
+            if units and all(dep.is_body(u.name) for u in units):
+                found.append(_Marking(m.start(), m.end(), units, True, m.group(), clause))
+                taken.append(m.span())
     return found
 
 
@@ -171,6 +178,9 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
         if mk.inline:
             sent = _sentence_of(sentences, starts, mk.start)
             s, e = (sent.start, sent.end) if sent else (mk.start, mk.end)
+            if mk.clause:
+                stop = re.compile(r"[,;。\n]").search(text, mk.end)
+                s, e = mk.start, stop.start() if stop else len(text)
             s = max(s, floor)
             s, e = _trim(text, s, e)
             ob = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)

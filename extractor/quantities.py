@@ -34,6 +34,7 @@ class _Rules:
     descriptive_before: tuple[str, ...]
     descriptive_after: tuple[str, ...]
     report_openers: tuple[str, ...]
+    count_units: frozenset[str]
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -55,7 +56,7 @@ def rules() -> _Rules:
     prefixes = data["units"]["prefixes"]
     unit = rf"(?:(?:{_alt(prefixes)})?(?:{_alt(units)}))"
     quantity = re.compile(
-        rf"(?<![\d.A-Za-z])(?<!\d,)(?P<n>{ARABIC})(?:{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
+        rf"(?<![\d.A-Za-z])(?<!\d,)(?P<n>{ARABIC})(?:(?:{unit})?{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
         rf"(?P<after>{_alt(list(t['after']))})?"
     )
     f = data["funding"]
@@ -63,7 +64,8 @@ def rules() -> _Rules:
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
-                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]))
+                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
+                  frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)))
 
 
 class Context:
@@ -218,6 +220,19 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
     return (tail or stripped or prefix).strip(), lead + (len(prefix) - len(stripped)), end + len(re.match(r"[^,;。]*", ctx.text[end:right]).group())
 
 
+def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r: _Rules) -> bool:
+    """A number in the condition of a support rule (对…的,给予…) or its rate (按…的5%)."""
+    if re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
+        return True
+    if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[end:ctx.clause_bounds(start, end)[1]]):
+        return True
+    if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:start]):
+        return True
+    rest = ctx.text[end:sentence.end]
+    cut = re.search(r"的[,;]", rest)
+    return bool(cut and any(v in rest[cut.end():] for v in r.funding))
+
+
 def targets(ctx: Context) -> list[Target]:
     """Quantitative goals: value, unit, comparator, change and the year that governs them."""
     r = rules()
@@ -242,6 +257,10 @@ def targets(ctx: Context) -> list[Target]:
         if re.search(r"每(?![年季月天日个家项户名位])", before_q):
             continue
         if m.group("unit").endswith("元") and any(v in ctx.text[left:right] for v in r.funding):
+            continue
+        if _condition(ctx, sentence, s, e, left, r):
+            continue
+        if m.group("unit") not in r.count_units and re.match(r"的[\u4e00-\u9fff]", ctx.text[e:e + 2]):
             continue
         value = parse_number(m.group("n"))
         if value is None:
