@@ -84,8 +84,11 @@ def _plan_end(period: str) -> int | None:
     return 1955 + 5 * int(n) if n else None
 
 
-def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None = None) -> list[Deadline]:
+def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None = None,
+         review: list[tuple[int, int]] | None = None) -> list[Deadline]:
     """Every deadline in the text, in order of position, outside the reserved spans.
+
+    In ``review`` spans (sections that report past work) only explicit bounds count.
 
     Rules are tried in order; a character belongs to at most one deadline.
     """
@@ -100,7 +103,7 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue
         rule = rules[n]
         g = m.groupdict()
-        if rule.goal_only and not is_goal_context(text, s, e):
+        if rule.goal_only and (not is_goal_context(text, s, e) or any(a <= s < b for a, b in review or [])):
             continue
         if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
             continue

@@ -12,7 +12,7 @@ from .model import Document, Mapped, Source
 from .nlp import add_spans, make_doc
 from .normalise import normalise
 from .readers import read
-from .segment import paragraphs, section_at, sections, sentences
+from .segment import paragraphs, review_heading, section_at, sections, sentences
 
 _BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
 
@@ -26,9 +26,10 @@ def process(source: Source, with_doc: bool = False) -> Document:
     meta = md.extract(text, header)
     reserved = [m.span() for m in _BOOK_TITLE.finditer(text)]
     reserved += [(m.start(), m.end()) for m in re.finditer(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$", text)]
-    deadlines = dl.find(text, meta.date_written or meta.date_published, reserved)
+    review = [(s.start, s.end) for s in secs if review_heading(s.title)]
+    deadlines = dl.find(text, meta.date_written or meta.date_published, reserved, review)
     year = int((meta.date_written or meta.date_published or "0")[:4]) or None
-    ctx = qt.Context(text, sents, deadlines, year)
+    ctx = qt.Context(text, sents, deadlines, year, review)
     targets = qt.targets(ctx)
     amounts = qt.amounts(ctx, targets)
     obligations = ob.find(text, secs, sents, deadlines)

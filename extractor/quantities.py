@@ -71,8 +71,10 @@ def rules() -> _Rules:
 class Context:
     """Sentences and deadlines of one text, for looking up what surrounds an offset."""
 
-    def __init__(self, text: str, sentences: list[Unit], deadlines: list[Deadline], doc_year: int | None) -> None:
+    def __init__(self, text: str, sentences: list[Unit], deadlines: list[Deadline], doc_year: int | None,
+                 review: list[tuple[int, int]] | None = None) -> None:
         self.text = text
+        self.review = review or []
         self.sentences = sentences
         self.starts = [s.start for s in sentences]
         self.deadlines = deadlines
@@ -113,6 +115,8 @@ class Context:
 
 
 def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
+    if any(s <= start < e for s, e in ctx.review):
+        return True
     before = ctx.text[sentence.start:start]
     left, right = ctx.clause_bounds(start, start)
     clause_before = ctx.text[left:start]
@@ -180,7 +184,7 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         if role == "funding":
             for pm in r.payer.finditer(ctx.text, sentence.start, s):
                 payer_m = pm
-        found.append(Amount(clean(value * factor), clean(high) if high is not None else None, recurrence, role,
+        found.append(Amount(clean(round(value * factor, 2)), clean(round(high, 2)) if high is not None else None, recurrence, role,
                             m.group(), s, e, purpose=purpose, payer=payer_m.group(1) if payer_m else None,
                             sentence=sentence.text))
     return found

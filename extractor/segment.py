@@ -135,3 +135,13 @@ def is_title_line(line: str) -> bool:
     """Whether a line looks like an official title (ends with a document type)."""
     s = line.strip()
     return 6 <= len(s) <= 90 and bool(title_ending().search(s)) and not re.search(r"[。;!?]", s)
+
+
+@lru_cache(maxsize=1)
+def _review_words() -> tuple[str, ...]:
+    return tuple(toml("document")["review_headings"])
+
+
+def review_heading(title: str) -> bool:
+    """Whether a heading introduces a review of past work (工作回顾, 主要成效)."""
+    return any(w in title for w in _review_words())
