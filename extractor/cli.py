@@ -29,23 +29,27 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
     from .pipeline import extract_file
     from .report import render_text
 
-    failures = 0
+    failures: list[tuple[str, str]] = []
     results = []
     for path in files:
         try:
             document = extract_file(path)
         except InputError as exc:
-            fail(path, str(exc))
-            failures += 1
+            failures.append((path, str(exc)))
             continue
         results.append(document.to_json() if fmt == "json" else render_text(document))
-    if fmt == "json":
-        out = results[0] if len(files) == 1 and results else results
-        if results:
-            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
+    if fmt == "json" and results:
+        click.echo(json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=2))
+    elif fmt == "text":
         for text in results:
             click.echo(text)
+    finish(failures)
+
+
+def finish(failures: list[tuple[str, str]]) -> None:
+    """List the files that failed, one line each, and exit non-zero if any did."""
+    for path, reason in failures:
+        fail(path, reason)
     if failures:
         sys.exit(1)
 
@@ -59,17 +63,15 @@ def segment(files: tuple[str, ...], sentences: bool) -> None:
     from .readers import read
     from .report import render_tree
 
-    failures = 0
+    failures: list[tuple[str, str]] = []
     for path in files:
         try:
             document = process(read(path), with_doc=False)
         except InputError as exc:
-            fail(path, str(exc))
-            failures += 1
+            failures.append((path, str(exc)))
             continue
         click.echo(render_tree(document, sentences))
-    if failures:
-        sys.exit(1)
+    finish(failures)
 
 
 @cli.command()
