@@ -38,7 +38,7 @@ def rules() -> _Rules:
     body = dep.lexicon().body_pattern
     names = rf"[^,。;:由()\n]{{0,60}}?(?:{body})"
     return _Rules(
-        bracket=re.compile(r"\(([^()\n]{2,400})\)"),
+        bracket=re.compile(r"\(([^()]{2,400})\)"),
         labelled=re.compile(rf"(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
         closing=re.compile(rf"^(?P<list>.+?)(?:{_alt(data['closing_verbs'])})$"),
         line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
@@ -78,7 +78,7 @@ def _units(groups: list[tuple[str, str]]) -> list[Department]:
 def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     found = []
     for m in r.bracket.finditer(text):
-        inner = m.group(1)
+        inner = m.group(1).replace("\n", "")
         groups: list[tuple[str, str]] = []
         if r.labelled.match(inner):
             for lm in r.labelled.finditer(inner):
@@ -118,7 +118,7 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
     return found
 
 
-_LEADING = re.compile(r"^[\s。;,,、:]+")
+_LEADING = re.compile(r"[\s。;,,、:]+")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -60,3 +60,20 @@ def test_project_evaluation_meets_the_thresholds_on_seed_gold():
     for field in ("amounts", "deadlines", "targets", "metadata", "obligation_departments"):
         assert summary[field]["f1"] >= 0.95, (field, summary[field])
     assert summary["obligations"]["f1"] >= 0.90
+
+
+def test_the_pdf_version_yields_the_same_extraction_as_the_txt(seed_docs):
+    from extractor.pipeline import extract_file
+
+    pdf = extract_file(CORPORA / "neimenggu-wuhai-2022-gaoxinqu.pdf")
+    txt = seed_docs["wuhai"]
+    assert [o.departments for o in pdf.obligations] == [o.departments for o in txt.obligations]
+    assert [d.date for d in pdf.deadlines] == [d.date for d in txt.deadlines]
+    assert [a.value_yuan for a in pdf.amounts] == [a.value_yuan for a in txt.amounts]
+    assert pdf.metadata.title == txt.metadata.title
+
+
+def test_task_texts_start_with_words_not_punctuation(seed_docs):
+    for doc in seed_docs.values():
+        for o in doc.obligations:
+            assert o.text[0] not in ";;,,。、:\n ", o.text[:20]
