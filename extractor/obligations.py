@@ -44,8 +44,7 @@ def rules() -> _Rules:
         line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
         inline=re.compile(rf"由(?P<list>{names}(?:(?:、|和|及){names})*)(?:会同(?P<coop>{names}(?:(?:、|和|及){names})*))?"
                           rf"(?:{_alt(data['inline_verbs'])})"),
-        prose=re.compile(rf"(?:^|(?<=[。;,:\n]))(?P<list>{names}(?:(?:、|和|及){names})*)(?:要|应|须|具体|主要)?"
-                         rf"(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
+        prose=re.compile(rf"(?:要|应|须|具体|主要)?(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
         labels=labels,
         table_department=tuple(data["table_department"]),
         table_cooperating=tuple(data["table_cooperating"]),
@@ -104,17 +103,24 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
 def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
     """由X负责… governs its sentence; a clause that opens with X负责… governs that clause."""
     found = []
-    for pattern, clause in ((r.inline, False), (r.prose, True)):
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            groups = [("listed", m.group("list"))]
-            if not clause and m.group("coop"):
-                groups.append(("cooperating", m.group("coop")))
-            units = _units(groups)
-            if units and all(dep.is_body(u.name) for u in units):
-                found.append(_Marking(m.start(), m.end(), units, True, m.group(), clause))
-                taken.append(m.span())
+    for m in r.inline.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        groups = [("listed", m.group("list"))]
+        if m.group("coop"):
+            groups.append(("cooperating", m.group("coop")))
+        units = _units(groups)
+        if units and all(dep.is_body(u.name) for u in units):
+            found.append(_Marking(m.start(), m.end(), units, True, m.group()))
+            taken.append(m.span())
+    for m in r.prose.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in "。;,:\n") + 1
+        subject = text[start:m.start()]
+        if not subject or "由" in subject or any(s <= start < e for s, e in taken):
+            continue
+        names = dep.split(subject)
+        if names and "".join(names) == re.sub(r"[、和及与,]", "", subject) and all(dep.is_body(n) for n in names):
+            found.append(_Marking(start, m.end(), _units([("listed", subject)]), True, text[start:m.end()], True))
     return found
 
 

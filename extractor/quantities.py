@@ -147,6 +147,8 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     clause_before = ctx.text[left:start]
     if any(v in clause_before for v in r.funding) and not _statistical(ctx, sentence, start, r):
         return "funding"
+    if re.match(r"的[\u4e00-\u9fff]", after) and not is_target:
+        return "threshold"
     if is_target:
         return "target"
     if _statistical(ctx, sentence, start, r):
@@ -260,7 +262,7 @@ def targets(ctx: Context) -> list[Target]:
             continue
         if re.search(r"每(?![年季月天日个家项户名位])", before_q):
             continue
-        if m.group("unit").endswith("元") and any(v in ctx.text[left:right] for v in r.funding):
+        if m.group("unit").endswith("元") and any(v in ctx.text[left:right] or v in before_sentence for v in r.funding):
             continue
         if _condition(ctx, sentence, s, e, left, r):
             continue

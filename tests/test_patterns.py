@@ -160,3 +160,15 @@ def test_city_from_title_and_county_and_national():
     assert (m.city, m.province, m.doc_number) == ("洛阳市", "河南省", "洛政〔2021〕3号")
     m = process(Source("b.txt", "txt", "国务院关于促进某产业发展的若干意见\n国发〔2020〕8号\n正文。")).metadata
     assert (m.city, m.province) == ("全国", "全国")
+
+
+def test_duties_written_in_prose():
+    obs = run("县文旅局负责景区提升相关工作,县交通局负责旅游公路建设。县政府主要负责人要亲自抓。", "2023-03-01").obligations
+    assert [(o.departments, o.text) for o in obs] == [
+        (["县文旅局"], "县文旅局负责景区提升相关工作"), (["县交通局"], "县交通局负责旅游公路建设")]
+
+
+def test_conditions_and_rates_of_support_rules_are_not_targets():
+    doc = run("对固定资产投资5000万元以上且亩均税收不低于10万元的项目,按投资额的5%给予奖励,最高不超过300万元。")
+    assert doc.targets == []
+    assert [a.role for a in doc.amounts][:2] == ["threshold", "threshold"]
