@@ -145,13 +145,21 @@ def find_title(text: str, header: Header) -> str | None:
     return preferred[0] if preferred else None
 
 
+def _issuer_from_title(title: str | None) -> str | None:
+    """The body (or bodies) named before 关于 in a title: 某市人民政府办公室关于… -> 某市人民政府办公室."""
+    from .departments import is_body
+
+    head = (title or "").split("关于", 1)[0].strip()
+    return head if head and is_body(head) else None
+
+
 def extract(text: str, header: Header) -> Metadata:
     """All metadata of one normalised text and its parsed header block."""
     h = header.fields
     meta = Metadata(header=dict(h))
     meta.title = find_title(text, header)
     meta.index_number = h.get("index_number")
-    meta.issuer = h.get("issuer")
+    meta.issuer = h.get("issuer") or _issuer_from_title(meta.title)
     meta.validity = h.get("validity")
     meta.topic = h.get("topic")
     meta.date_published = _date(h.get("date_published"))
