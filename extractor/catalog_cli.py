@@ -96,10 +96,14 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
     """Search the catalog (obligations by default); QUERY may be empty when filters are given."""
     if not query.strip() and not any([city, department, function, due_before, due_after, doc]):
         raise click.UsageError("give a QUERY or at least one filter")
+    filters = dict(city=city, department=department, function=function, doc=doc, limit=limit or None,
+                   due_before=due_before and due_before.date().isoformat(),
+                   due_after=due_after and due_after.date().isoformat())
+    elsewhere = 0
     with _open_existing(db_path) as catalog:
-        hits = catalog.search(query, kind=kind, city=city, department=department, function=function,
-                              due_before=due_before and due_before.date().isoformat(),
-                              due_after=due_after and due_after.date().isoformat(), doc=doc, limit=limit or None)
+        hits = catalog.search(query, kind=kind, **filters)
+        if not hits and kind == "obligation" and query.strip() and not (department or function or due_before or due_after):
+            elsewhere = len(catalog.search(query, kind="document", **filters))
     if fmt == "json":
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -111,7 +115,8 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
                              _departments(h.departments), h.deadline])
         click.echo(out.getvalue(), nl=False)
     elif not hits:
-        click.echo("no hits", err=True)
+        hint = f"; {elsewhere} notice(s) mention it outside obligations (--kind document)" if elsewhere else ""
+        click.echo(f"no hits{hint}", err=True)
     else:
         click.echo(table(([h.title, h.doc_number, h.city, h.section, h.snippet, _departments(h.departments), h.deadline]
                           for h in hits),
