@@ -124,6 +124,9 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
                       and c["province"] in mentioned]
         if len({c["name"] for c in candidates}) == 1:
             return candidates[0]["name"], candidates[0]["province"]
+    opening = re.sub(r"《[^》]*》", "", text[:500])
+    if any(w in opening for w in toml("document")["national_cues"]):
+        return "全国", "全国"
     counts = Counter(m.group() for m in g.places.finditer(text[:20000]))
     for name, _ in counts.most_common(3):
         if hit := _city_of(name):
@@ -137,8 +140,19 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
 def find_title(text: str, header: Header) -> str | None:
     """The notice's own title (for a notice wrapping a plan, the notice's)."""
     head_title = header.fields.get("title")
-    lines = text.split("\n")[:25]
-    candidates = [ln.strip() for ln in lines if is_title_line(ln)]
+    markers = tuple(toml("document")["preamble_markers"])
+    candidates: list[str] = []
+    for line in text.split("\n")[:25]:
+        s = line.strip()
+        if s.startswith(markers):
+            candidates = []
+        elif is_title_line(s):
+            candidates.append(s)
+        elif "。" in s or (s.endswith(":") and len(s) < 40):
+            if candidates:
+                break
+            if not any(m in text for m in markers):
+                break
     preferred = [c for c in candidates if "关于" in c] or candidates
     if head_title and is_title_line(head_title):
         return re.sub(r"\s+", "", head_title)

@@ -172,3 +172,11 @@ def test_conditions_and_rates_of_support_rules_are_not_targets():
     doc = run("对固定资产投资5000万元以上且亩均税收不低于10万元的项目,按投资额的5%给予奖励,最高不超过300万元。")
     assert doc.targets == []
     assert [a.role for a in doc.amounts][:2] == ["threshold", "threshold"]
+
+
+def test_title_is_not_taken_from_inside_the_body_and_national_reports_are_national():
+    text = "各位代表:\n我们在听了\n关于某项工作的报告\n以后,现在我代表中央人民政府作工作报告。\n"
+    m = process(Source("r.txt", "txt", text)).metadata
+    assert (m.title, m.city, m.province) == (None, "全国", "全国")
+    local = "为贯彻《国务院关于某事的意见》精神,洛阳市决定如下。\n"
+    assert process(Source("l.txt", "txt", local)).metadata.city == "洛阳市"
