@@ -74,6 +74,9 @@ def _units(groups: list[tuple[str, str]]) -> list[Department]:
     return out
 
 
+_LEAD_COOP = re.compile(r"^(?P<lead>[^,;]+?)牵头(?:负责)?[,;、]\s*(?P<coop>.+?)(?:配合|协助|参与|按职责分工负责|负责)$")
+
+
 def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     found = []
     for m in r.bracket.finditer(text):
@@ -84,6 +87,8 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
                 role = r.labels[lm.group("label")]
                 if role != "skip":
                     groups.append((role, lm.group("list")))
+        elif lm := _LEAD_COOP.match(inner):
+            groups += [("lead", lm.group("lead")), ("cooperating", lm.group("coop"))]
         else:
             cm = r.closing.match(inner)
             if cm and all(dep.is_body(n) for n in dep.split(cm.group("list"))) and dep.split(cm.group("list")):
@@ -195,7 +200,15 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
             last_inline = ob
             continue
         s, e = _trim(text, max(boundary, floor), mk.start)
-        if len(re.findall(r"[\u4e00-\u9fff]", text[s:e])) < 4 and last_inline is not None and last_inline.end >= boundary - 2:
+        short = len(re.findall(r"[\u4e00-\u9fff]", text[s:e])) < 4
+        line_end = text.find("\n", mk.end)
+        if (sec and sec.start <= mk.start < text.find("\n", sec.start) and "。" not in text[sec.start:mk.start]
+                and line_end > 0 and not text[mk.end:line_end].strip("。;, ")):
+            # A marking at the end of a heading line governs the item's body below it.
+            nxt = next((m.start for m in markings if m.start > mk.end), len(text))
+            s, e = _trim(text, line_end + 1, min(sec.end, nxt))
+            short = False
+        if short and last_inline is not None and last_inline.end >= boundary - 2:
             names = [u.name for u in last_inline.units]
             for u in mk.units:
                 if u.name not in names:

@@ -30,9 +30,18 @@ _TITLE_END = re.compile(r"[。::;]")
 def _heading_title(line: str, marker_end: int, title_max: int) -> tuple[str, int]:
     """The heading's own title and where the body begins (offset within line)."""
     rest = line[marker_end:]
-    match = _TITLE_END.search(rest)
-    if match and match.start() <= title_max:
-        return rest[: match.start()].strip(), marker_end + match.end()
+    depth, cut = 0, None
+    for i, ch in enumerate(rest[: title_max + 1]):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and _TITLE_END.match(ch):
+            cut = i
+            break
+        if depth == 1 and ch == "(" and i > 0:
+            cut = i - 1 if rest[i - 1] in "。:" else None
+            if cut is None:
+                return rest[:i].strip(), marker_end + i
+    if cut is not None:
+        return rest[:cut].strip(), marker_end + cut + 1
     if len(rest) <= title_max + 20 and not re.search(r"[。;]", rest):
         return rest.strip(), len(line)
     return "", marker_end

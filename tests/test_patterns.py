@@ -180,3 +180,19 @@ def test_title_is_not_taken_from_inside_the_body_and_national_reports_are_nation
     assert (m.title, m.city, m.province) == (None, "全国", "全国")
     local = "为贯彻《国务院关于某事的意见》精神,洛阳市决定如下。\n"
     assert process(Source("l.txt", "txt", local)).metadata.city == "洛阳市"
+
+
+def test_lead_and_cooperating_in_one_bracket():
+    obs = run("(五)完善物流网络。建设城乡配送体系。(市商务局牵头,市交通运输局、市邮政管理局配合)", "2023-03-01").obligations
+    assert obs[0].departments == ["市商务局", "市交通运输局", "市邮政管理局"]
+    assert [u.role for u in obs[0].units] == ["lead", "cooperating", "cooperating"]
+    assert obs[0].text == "建设城乡配送体系。"
+
+
+def test_a_marking_on_the_heading_line_governs_the_body_below():
+    text = ("二、重点任务\n(一)加快冷链设施建设(牵头单位:县商务局;配合单位:县农业农村局)\n"
+            "新建产地冷藏保鲜设施20个。\n完善县乡村三级配送网络。\n(二)强化要素保障\n统筹用地指标。(责任单位:县自然资源局)")
+    obs = run(text, "2023-03-01").obligations
+    assert obs[0].text == "新建产地冷藏保鲜设施20个。\n完善县乡村三级配送网络。"
+    assert obs[0].departments == ["县商务局", "县农业农村局"]
+    assert obs[1].text == "统筹用地指标。" and obs[1].departments == ["县自然资源局"]
