@@ -110,7 +110,8 @@ def _split_joined(item: str) -> list[str]:
             if i <= 0:
                 break
             left, right = item[:i], item[i + len(joiner):]
-            if is_body(left) and is_body(right) and not (left + joiner + right) in lex.by_key:
+            if ((is_body(left) or is_vague(left)) and (is_body(right) or is_vague(right))
+                    and (left + joiner + right) not in lex.by_key):
                 return _split_joined(left) + _split_joined(right)
             start = i + 1
     return [item]

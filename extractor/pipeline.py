@@ -25,6 +25,8 @@ def process(source: Source, with_doc: bool = False) -> Document:
     sents = sentences(text)
     meta = md.extract(text, header)
     reserved = [m.span() for m in _BOOK_TITLE.finditer(text)]
+    if meta.title and (at := text.find(meta.title)) >= 0:
+        reserved.append((at, at + len(meta.title)))
     reserved += [(m.start(), m.end()) for m in re.finditer(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$", text)]
     review = [(s.start, s.end) for s in secs if review_heading(s.title)]
     deadlines = dl.find(text, meta.date_written or meta.date_published, reserved, review)

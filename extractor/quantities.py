@@ -266,7 +266,7 @@ def targets(ctx: Context) -> list[Target]:
             continue
         if _condition(ctx, sentence, s, e, left, r):
             continue
-        if m.group("unit") not in r.count_units and re.match(r"的[\u4e00-\u9fff]", ctx.text[e:e + 2]):
+        if m.group("unit") not in r.count_units and m.group("unit") != "%" and re.match(r"的[\u4e00-\u9fff]", ctx.text[e:e + 2]):
             continue
         value = parse_number(m.group("n"))
         if value is None:

@@ -196,3 +196,16 @@ def test_a_marking_on_the_heading_line_governs_the_body_below():
     assert obs[0].text == "新建产地冷藏保鲜设施20个。\n完善县乡村三级配送网络。"
     assert obs[0].departments == ["县商务局", "县农业农村局"]
     assert obs[1].text == "统筹用地指标。" and obs[1].departments == ["县自然资源局"]
+
+
+def test_vague_cooperators_are_dropped_but_concrete_ones_kept_and_title_years_are_not_deadlines():
+    text = ("某市人民政府办公室关于印发某市2024年数字政府建设工作要点的通知\n2024年2月20日\n一、重点任务\n"
+            "1.编制数据资源目录。2024年8月底前完成市县两级目录编制。"
+            "(市数据局牵头,市级各有关部门及各县区政府按职责分工负责)\n"
+            "二、目标\n到2026年底前,力争70%的政务服务事项实现全程网办。")
+    doc = process(Source("t.txt", "txt", text))
+    ob = doc.obligations[0]
+    assert ob.departments == ["市数据局", "各县区政府"]
+    assert [u.role for u in ob.units] == ["lead", "cooperating"]
+    assert [d.date for d in doc.deadlines] == ["2024-08-31", "2026-12-31"]
+    assert [(t.value, t.unit, t.year) for t in doc.targets] == [(70, "%", 2026)]
