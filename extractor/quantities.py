@@ -87,9 +87,10 @@ class Context:
             return self.sentences[i]
         return Unit("sentence", offset, offset, "")
 
-    def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
+    def clause_bounds(self, start: int, end: int, separators: str = ",;、:") -> tuple[int, int]:
+        """The clause around [start, end): from the last separator before to the next , ; 。 after."""
         s = self.sentence(start)
-        left = max(self.text.rfind(c, s.start, start) for c in ",;、:") + 1
+        left = max(self.text.rfind(c, s.start, start) for c in separators) + 1
         left = max(left, s.start)
         right = min((i for i in (self.text.find(c, end, s.end) for c in ",;。") if i >= 0), default=s.end)
         return left, right
@@ -139,15 +140,15 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     """funding, target, statistic or threshold; ``end`` is where number and unit end."""
     after = ctx.text[end:end + 8]
     before = ctx.text[max(sentence.start, start - 3):start]
-    if re.match(r"(及)?(以上|以下)[\u4e00-\u9fff]|(及)?(以上|以下)的", after) or (
+    if re.match(r"(及)?(以上|以下)(\(含\))?[\u4e00-\u9fff]", after) or (
         before.endswith(("超", "超过")) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右"))
     ):
         return "threshold"
-    left, right = ctx.clause_bounds(start, end)
+    left, right = ctx.clause_bounds(start, end, ",;:")
     clause_before = ctx.text[left:start]
     if any(v in clause_before for v in r.funding) and not _statistical(ctx, sentence, start, r):
         return "funding"
-    if re.match(r"的[\u4e00-\u9fff]", after) and not is_target:
+    if not is_target and (re.match(r"的[\u4e00-\u9fff]", after) or _condition(ctx, sentence, start, end, left, r)):
         return "threshold"
     if is_target:
         return "target"
@@ -161,7 +162,7 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
 def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
     """Every sum of money with a number, with value in yuan, recurrence and role."""
     r = rules()
-    target_spans = [(t.start, t.end) for t in targets]
+    target_ends = {t.end for t in targets if t.unit.endswith("元")}
     found = []
     for m in r.money.finditer(ctx.text):
         n = m.group("n")
@@ -178,7 +179,7 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         s, e = m.span()
         sentence = ctx.sentence(s)
         left, _ = ctx.clause_bounds(s, e)
-        is_target = any(ts <= s and e <= te for ts, te in target_spans)
+        is_target = e in target_ends
         role = _role(ctx, sentence, s, e, r, is_target)
         recurrence = "yearly" if re.search(r"每年|每年度|年均|逐年", ctx.text[left:s]) and role == "funding" else None
         purpose = next((p for p in r.purposes if p in ctx.text[left:min(len(ctx.text), e + 12)]), None) if role == "funding" else None
@@ -235,8 +236,7 @@ def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r:
     if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:start]):
         return True
     rest = ctx.text[end:sentence.end]
-    cut = re.search(r"的[,;]", rest)
-    return bool(cut and any(v in rest[cut.end():] for v in r.funding))
+    return bool(re.search(r"(给予|奖励|补贴|补助|奖补|资助|贴息)[^。;]*?(\d|[一二三四五六七八九十百千])[\d.]*\s*(万|亿|千)?(元|%)", rest))
 
 
 def targets(ctx: Context) -> list[Target]:

@@ -209,3 +209,14 @@ def test_vague_cooperators_are_dropped_but_concrete_ones_kept_and_title_years_ar
     assert [u.role for u in ob.units] == ["lead", "cooperating"]
     assert [d.date for d in doc.deadlines] == ["2024-08-31", "2026-12-31"]
     assert [(t.value, t.unit, t.year) for t in doc.targets] == [(70, "%", 2026)]
+
+
+def test_support_rules_money_lists_and_conditions():
+    text = ("(一)鼓励企业壮大。年销售收入首次突破1000万元、5000万元的软件企业,分别给予一次性奖励10万元、50万元。\n"
+            "(二)支持技术改造。对改造投资500万元以上(含)的,按设备投资额的15%给予最高2000万元补贴。\n"
+            "(三)到2025年,纳税过1亿元的企业达30家。")
+    doc = run(text, "2022-12-01")
+    assert [(a.value_yuan, a.role) for a in doc.amounts] == [
+        (1e7, "threshold"), (5e7, "threshold"), (1e5, "funding"), (5e5, "funding"),
+        (5e6, "threshold"), (2e7, "funding"), (1e8, "threshold")]
+    assert [(t.value, t.unit, t.year) for t in doc.targets] == [(30, "家", 2025)]
