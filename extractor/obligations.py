@@ -173,6 +173,19 @@ def _table_obligations(text: str, r: _Rules) -> list[tuple[int, int, str, list[D
     return out
 
 
+def _merge(ob: Obligation, mk: _Marking) -> None:
+    """A marking right after another one adds its bodies to the same task (牵头单位 then 责任单位)."""
+    has_lead = any(u.role == "lead" for u in ob.units)
+    names = set(ob.departments)
+    for u in mk.units:
+        if u.name not in names:
+            if has_lead:
+                u.role = "cooperating"
+            ob.units.append(u)
+            ob.departments.append(u.name)
+    ob.marking += mk.text
+
+
 def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: list[Deadline]) -> list[Obligation]:
     """Every task with responsible bodies, in order of position."""
     r = rules()
@@ -182,7 +195,7 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
     starts = [s.start for s in sentences]
     found: list[Obligation] = []
     boundary = 0
-    last_inline: Obligation | None = None
+    previous: Obligation | None = None
     for mk in markings:
         sec = section_at(sections, mk.start)
         floor = sec.body_start if sec and sec.body_start <= mk.start else (sec.start if sec else 0)
@@ -192,12 +205,10 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
             if mk.clause:
                 stop = re.compile(r"[,;。\n]").search(text, mk.end)
                 s, e = mk.start, stop.start() if stop else len(text)
-            s = max(s, floor)
-            s, e = _trim(text, s, e)
-            ob = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
-            found.append(ob)
+            s, e = _trim(text, max(s, floor), e)
+            previous = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
+            found.append(previous)
             boundary = max(boundary, e)
-            last_inline = ob
             continue
         s, e = _trim(text, max(boundary, floor), mk.start)
         short = len(re.findall(r"[\u4e00-\u9fff]", text[s:e])) < 4
@@ -208,17 +219,17 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
             nxt = next((m.start for m in markings if m.start > mk.end), len(text))
             s, e = _trim(text, line_end + 1, min(sec.end, nxt))
             short = False
-        if short and last_inline is not None and last_inline.end >= boundary - 2:
-            names = [u.name for u in last_inline.units]
-            for u in mk.units:
-                if u.name not in names:
-                    last_inline.units.append(u)
-                    last_inline.departments.append(u.name)
-            last_inline.marking += mk.text
-        elif mk.units and e > s:
-            found.append(Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units))
+        if short and previous is not None and not text[boundary:mk.start].strip(" \n。;,"):
+            _merge(previous, mk)
+            boundary = mk.end
+            continue
+        if short and sec:
+            # The item is only its heading (1.地区生产总值增长6%。): the heading is the task.
+            s, e = _trim(text, max(boundary, sec.start + len(sec.marker)), mk.start)
+        if mk.units and e > s:
+            previous = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
+            found.append(previous)
         boundary = mk.end
-        last_inline = None
     for s, e, task, units, marking in _table_obligations(text, r):
         found.append(Obligation(task, [u.name for u in units], None, s, e, marking, units=units))
     for ob in found:

@@ -220,3 +220,13 @@ def test_support_rules_money_lists_and_conditions():
         (1e7, "threshold"), (5e7, "threshold"), (1e5, "funding"), (5e5, "funding"),
         (5e6, "threshold"), (2e7, "funding"), (1e8, "threshold")]
     assert [(t.value, t.unit, t.year) for t in doc.targets] == [(30, "家", 2025)]
+
+
+def test_marking_lines_after_a_task_merge_into_one_obligation():
+    text = ("一、主要预期目标\n1.地区生产总值力争增长6%左右。\n牵头单位:区发改局\n责任单位:区经济开发区,各街道\n"
+            "2.一般公共预算收入增长7%。\n牵头单位:区财政局\n责任单位:各街道,区税务局")
+    obs = run(text, "2023-03-28").obligations
+    assert [(o.text, o.departments) for o in obs] == [
+        ("地区生产总值力争增长6%左右。", ["区发改局", "区经济开发区", "各街道"]),
+        ("一般公共预算收入增长7%。", ["区财政局", "各街道", "区税务局"])]
+    assert [u.role for u in obs[0].units] == ["lead", "cooperating", "cooperating"]
