@@ -19,6 +19,7 @@ class _Rule:
     pattern: re.Pattern[str]
     goal_only: bool
     year_anchored: bool
+    requires: tuple[str, ...]
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
@@ -28,7 +29,8 @@ _MAX_PREFIX = 4
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[str, ...]]:
     data = toml("deadlines")
-    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal", "(?P<y>" in r["pattern"])
+    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal", "(?P<y>" in r["pattern"],
+                        tuple(r.get("requires", [""])))
                   for r in data["rule"])
     return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
 
@@ -38,6 +40,8 @@ def _candidates(text: str, rules: tuple[_Rule, ...]) -> list[tuple[int, int, re.
     anchors = [m.start() for m in _YEAR.finditer(text)]
     out = []
     for n, rule in enumerate(rules):
+        if not any(word in text for word in rule.requires):
+            continue
         if not rule.year_anchored:
             out.extend((n, m.start(), m) for m in rule.pattern.finditer(text))
             continue
@@ -140,6 +144,11 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
             months = int(n) if "月" in (g.get("unit") or "") else 0
             years = 0 if months else int(n)
             return _add(base, years, months).isoformat(), None
+        if kind == "this_month" and base is not None:
+            m = int(g["m"])
+            if g.get("d"):
+                return date(base.year, m, int(g["d"])).isoformat(), None
+            return _last_day(base.year, m), None
         if kind == "this_year" and base is not None:
             return f"{base.year}-12-31", None
     except (ValueError, KeyError, TypeError):

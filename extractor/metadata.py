@@ -119,15 +119,16 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
         m = g.places.match(prefix)
         if m and (hit := _city_of(m.group())):
             return hit
-        mentioned = {p["name"] for p in g.provinces if any(s in text for s in [p["name"], *split_list(p["short"])] if len(s) >= 2)}
-        candidates = [c for c in g.cities if any(s.startswith(prefix[0]) for s in [c["name"], *split_list(c["short"])])
-                      and c["province"] in mentioned]
+        candidates = [c for c in g.cities if any(s.startswith(prefix[0]) for s in [c["name"], *split_list(c["short"])])]
+        head = text[:5000]
+        candidates = [c for c in candidates if any(s in head for s in [c["province"], *split_list(
+            g.by_code[c["code"][:2] + "0000"]["short"])] if len(s) >= 2)]
         if len({c["name"] for c in candidates}) == 1:
             return candidates[0]["name"], candidates[0]["province"]
     opening = re.sub(r"《[^》]*》", "", text[:500])
     if any(w in opening for w in toml("document")["national_cues"]):
         return "全国", "全国"
-    counts = Counter(m.group() for m in g.places.finditer(text[:20000]))
+    counts = Counter(m.group() for m in g.places.finditer(text[:5000]))
     for name, _ in counts.most_common(3):
         if hit := _city_of(name):
             return hit

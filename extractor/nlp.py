@@ -1,7 +1,7 @@
 """spaCy container: a blank ``zh`` pipeline over jieba tokens, built once per process.
 
-Departments are found by a SpanRuler whose patterns come from
-``patterns/departments.csv``; extracted items are written to ``doc.spans``
+Departments are found by a SpanRuler whose phrase patterns (segmented by the
+same jieba) come from ``patterns/departments.csv``; extracted items are written to ``doc.spans``
 groups (``amounts``, ``deadlines``, ``targets``, ``obligations``).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .departments import LEVELS, lexicon
+from .departments import lexicon
 from .patterns import PATTERNS_DIR
 
 jieba.setLogLevel(logging.WARNING)
@@ -32,10 +32,10 @@ def load() -> Language:
     for line in terms.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             jieba.add_word(line.strip(), freq=2000)
-    nlp = spacy.blank("zh")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": "departments"})
-    names = sorted({level + key for key in lex.by_key for level in ("", "各", *LEVELS)})
-    ruler.add_patterns([{"label": "DEPARTMENT", "pattern": [{"TEXT": {"IN": names}}]}])
+    names = sorted({level + key for key in lex.by_key for level in ("", "各", "市", "县", "区", "省")})
+    ruler.add_patterns([{"label": "DEPARTMENT", "pattern": name} for name in names])
     return nlp
 
 

@@ -44,9 +44,12 @@ def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
 
 def sub(m: Mapped, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> Mapped:
     """``re.sub`` that keeps the offset map."""
-    edits = []
-    for match in pattern.finditer(m.text):
-        edits.append((match.start(), match.end(), repl(match) if callable(repl) else match.expand(repl)))
+    if callable(repl):
+        edits = [(x.start(), x.end(), repl(x)) for x in pattern.finditer(m.text)]
+    elif "\\" in repl:
+        edits = [(x.start(), x.end(), x.expand(repl)) for x in pattern.finditer(m.text)]
+    else:
+        edits = [(x.start(), x.end(), repl) for x in pattern.finditer(m.text)]
     return apply_edits(m, edits) if edits else m
 
 

@@ -35,6 +35,8 @@ class _Rules:
     descriptive_after: tuple[str, ...]
     report_openers: tuple[str, ...]
     count_units: frozenset[str]
+    verb_tail: re.Pattern[str]
+    change_tail: re.Pattern[str]
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -65,7 +67,9 @@ def rules() -> _Rules:
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
                   tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
-                  frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)))
+                  frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
+                  re.compile(rf"({_alt(list(t['before']) + t['goal'])})+$"),
+                  re.compile(rf"({_alt(t['decrease'] + t['increase'])})(到|至)?$"))
 
 
 class Context:
@@ -218,7 +222,7 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
                 stripped = stripped[len(v):]
                 changed = True
     core = re.sub(r"(比|较)\d{4}年.*$", "", stripped)
-    core = re.sub(rf"({_alt(list(r.before) + list(r.goal))})+$", "", core)
+    core = r.verb_tail.sub("", core)
     core = re.sub(r"的$|要$|将$|均$|为$", "", core).strip(" ,")
     if len(core) >= 2:
         return core, lead + (len(prefix) - len(stripped)), end
@@ -275,7 +279,7 @@ def targets(ctx: Context) -> list[Target]:
         before = ctx.text[left:s]
         comparator = _comparator(before, m.group("after"), high is not None, r)
         change = None
-        verb_end = re.search(rf"({_alt(r.decrease + r.increase)})(到|至)?$", before.rstrip("了"))
+        verb_end = r.change_tail.search(before.rstrip("了"))
         if verb_end and not verb_end.group(2):
             change = "decrease" if verb_end.group(1) in r.decrease else "increase"
         indicator, ts, te = _indicator(ctx, left, s, e, right, r)

@@ -230,3 +230,13 @@ def test_marking_lines_after_a_task_merge_into_one_obligation():
         ("地区生产总值力争增长6%左右。", ["区发改局", "区经济开发区", "各街道"]),
         ("一般公共预算收入增长7%。", ["区财政局", "各街道", "区税务局"])]
     assert [u.role for u in obs[0].units] == ["lead", "cooperating", "cooperating"]
+
+
+@pytest.mark.parametrize("sentence, dates", [
+    ("6月底前完成摸底排查,9月15日前报送结果。", ["2021-06-30", "2021-09-15"]),
+    ("今年底前建成投用。", ["2021-12-31"]),
+    ("力争用3年时间,建成示范园区。", ["2024-06-30"]),
+    ("2025年前完成改造。", ["2025-12-31"]),
+])
+def test_deadlines_relative_to_the_document_year(sentence, dates):
+    assert [d.date for d in run(sentence).deadlines] == dates
