@@ -72,6 +72,9 @@ def rules() -> _Rules:
                   re.compile(rf"({_alt(t['decrease'] + t['increase'])})(到|至)?$"))
 
 
+_LIST_ITEM = re.compile(r"\s*(\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳]|——|[一二三四五六七八九十]是|[-•·])")
+
+
 class Context:
     """Sentences and deadlines of one text, for looking up what surrounds an offset."""
 
@@ -112,6 +115,26 @@ class Context:
                 if d.recurrence is None and d.date[:4].isdigit():
                     return int(d.date[:4])
             i -= 1
+        return self._list_year(para_start)
+
+    def _list_year(self, para_start: int) -> int | None:
+        """A list item under a line like ``到2025年,实现以下目标:`` takes that line's year."""
+        if not _LIST_ITEM.match(self.text, para_start):
+            return None
+        pos = para_start
+        for _ in range(12):
+            if pos <= 0:
+                return None
+            prev_start = self.text.rfind("\n", 0, pos - 1) + 1
+            line = self.text[prev_start:pos - 1]
+            if line.rstrip().endswith(":"):
+                i = bisect.bisect_left(self.deadline_starts, prev_start)
+                if i < len(self.deadlines) and self.deadlines[i].start < pos - 1 and self.deadlines[i].date[:4].isdigit():
+                    return int(self.deadlines[i].date[:4])
+                return None
+            if not _LIST_ITEM.match(line):
+                return None
+            pos = prev_start
         return None
 
     def has_deadline(self, sentence: Unit) -> bool:

@@ -65,9 +65,13 @@ def sections(text: str) -> list[Section]:
     stack: list[int] = []
     pos = 0
     plan_seen = False
+    annex_list = False
     for line in text.split("\n"):
         style_match = None
-        if plan and not plan_seen and line.strip() == plan and pos > 0:
+        annex_list = bool(re.match(r"附件\s*[::]", line)) or (annex_list and bool(re.match(r"\d+[.、]", line)))
+        if annex_list:
+            pass
+        elif plan and not plan_seen and line.strip() == plan and pos > 0:
             style_match = ("plan", -1, plan, len(line))
             plan_seen = True
         else:

@@ -240,3 +240,9 @@ def test_marking_lines_after_a_task_merge_into_one_obligation():
 ])
 def test_deadlines_relative_to_the_document_year(sentence, dates):
     assert [d.date for d in run(sentence).deadlines] == dates
+
+
+def test_a_dated_line_ending_with_a_colon_governs_the_list_below():
+    text = "(二)主要目标。到2026年,全县实现以下目标:\n1.新增规模以上工业企业20家。\n2.研发投入强度达到2.2%。\n(三)其他。新建公园3个。"
+    targets = run(text, "2023-01-05").targets
+    assert [(t.value, t.year) for t in targets] == [(20, 2026), (2.2, 2026), (3, None)]

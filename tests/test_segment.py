@@ -12,6 +12,8 @@ HEADINGS = {  # style rank -> count, read off each seed by hand
     "wuhai": {4: 8, 5: 27},
     "baotou": {4: 8, 5: 21},
     "xuchang": {-1: 1, 4: 3, 5: 12, 6: 22},
+    "chifeng": {0: 2, 4: 10, 5: 18, 6: 9},
+    "eerduosi": {},
 }
 
 
