@@ -232,12 +232,15 @@ def read_html(path: Path) -> Source:
 # ----------------------------------------------------------------- pdf -----
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d{1,4}|共\s*\d+\s*页)?[-—–\s]*$")
-_SENTENCE_END = tuple("。;!?:”」』)》") + (";", "!", "?", ":", ")")
+_SENTENCE_END = tuple("。;!?:”」』)》；！？：）")
 _HEADING_START = re.compile(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、](?!\d)|\(\d+\)|[①-⑳]|第[一二三四五六七八九十百]+[章节条]|附件)")
 
 
-def _page_lines(page) -> list[tuple[float, str, float]]:
-    """(top, text, x1) for each text line of a page outside its tables, plus table rows."""
+_Line = tuple[float, str, float | None]
+
+
+def _page_lines(page) -> list[_Line]:
+    """(top, text, right edge) for each text line of a page outside its tables, plus tables (edge None)."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -250,13 +253,18 @@ def _page_lines(page) -> list[tuple[float, str, float]]:
     body = page.filter(outside) if boxes else page
     lines = [(ln["top"], ln["text"], ln["x1"]) for ln in body.extract_text_lines(layout=False, strip=True)]
     for table in tables:
-        rows = table.extract()
-        text = "\n".join(" | ".join((c or "").replace("\n", "") for c in row) for row in rows if any(row))
-        lines.append((table.bbox[1], text, page.width))
+        rows = [[(c or "").replace("\n", "").strip() for c in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]
+        if sum(sum(1 for c in row if c) > 1 for row in rows) * 2 < len(rows):
+            # A frame drawn around running text, not a table: keep its lines as text.
+            body_words = page.crop(table.bbox).extract_text_lines(layout=False, strip=True)
+            lines.extend((ln["top"], ln["text"], ln["x1"]) for ln in body_words)
+            continue
+        lines.append((table.bbox[1], "\n".join(" | ".join(row) for row in rows), None))
     return sorted(lines, key=lambda x: x[0])
 
 
-def _strip_running(pages: list[list[tuple[float, str, float]]], heights: list[float]) -> list[list[tuple[float, str, float]]]:
+def _strip_running(pages: list[list[_Line]], heights: list[float]) -> list[list[_Line]]:
     """Drop page numbers and lines repeated at the top or bottom of most pages."""
     def key(text: str) -> str:
         return re.sub(r"\d+", "#", text.replace(" ", ""))
@@ -279,17 +287,17 @@ def _strip_running(pages: list[list[tuple[float, str, float]]], heights: list[fl
     return out
 
 
-def _join_lines(lines: list[tuple[float, str, float]]) -> str:
+def _join_lines(lines: list[_Line]) -> str:
     """Join lines the layout broke mid-sentence; keep real paragraph ends."""
     if not lines:
         return ""
-    right = sorted(x1 for _, _, x1 in lines)
+    right = sorted(x1 for _, _, x1 in lines if x1 is not None)
     full = right[int(len(right) * 0.9)] if right else 0
     parts: list[str] = []
     for i, (_, text, x1) in enumerate(lines):
         parts.append(text)
         nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
-        broken = (x1 >= full - 15 and not text.endswith(_SENTENCE_END) and "|" not in text
+        broken = (x1 is not None and x1 >= full - 15 and not text.endswith(_SENTENCE_END) and "|" not in text
                   and nxt and not _HEADING_START.match(nxt) and "|" not in nxt)
         parts.append("" if broken else "\n")
     return "".join(parts).strip()

@@ -84,3 +84,10 @@ def test_bad_input_gets_a_reason(name, reason):
 def test_scanned_pdf_says_it_has_no_text_layer():
     with pytest.raises(InputError, match="无文字层"):
         read(FIXTURES / "scan.pdf")
+
+
+def test_real_government_pdf_joins_broken_lines_and_keeps_tables():
+    text = normalised(FIXTURES / "hongzequ-2023-report.pdf")
+    assert "根据《中华人民共和国政府信息公开条例》(国令第711号)" in squeeze(text)
+    assert "行政处罚 | 4119" in text
+    assert "好政治关、法律关" in text and "好政治关、法律关、政策关、保密关、文字关, |" not in text
