@@ -246,3 +246,18 @@ def test_a_dated_line_ending_with_a_colon_governs_the_list_below():
     text = "(二)主要目标。到2026年,全县实现以下目标:\n1.新增规模以上工业企业20家。\n2.研发投入强度达到2.2%。\n(三)其他。新建公园3个。"
     targets = run(text, "2023-01-05").targets
     assert [(t.value, t.year) for t in targets] == [(20, 2026), (2.2, 2026), (3, None)]
+
+
+def test_any_mix_of_pattern_fragments_extracts_without_error_and_offsets_hold():
+    import random
+
+    pieces = ["到2025年", "(责任单位:市科技局、财政局)", "每年3月底前", "由县商务局负责", "一、", "(一)", "1.", "第3条",
+              "附件1", "2020年12月31日", "万元", "亿元", "5—8家", "%", "以上", "。", "\n", ",", "、", "“十四五”末", "三年内",
+              "牵头单位:", "配合单位:", "|", "关于印发", "的通知", "《", "》", "〔2023〕5号", "100", "两亿", "突破", "得5分",
+              "比2020年下降", "(", ")", "索引号:", "11150300011554359H/2022-1", "标 题:", "牵头,", "配合)", "年内", "6月底前"]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
+        doc = process(Source("f.txt", "txt", text))
+        for item in [*doc.amounts, *doc.deadlines, *doc.targets, *doc.obligations]:
+            assert doc.text[item.start:item.end] == item.text
