@@ -71,9 +71,21 @@ def _add(base: date, years: int = 0, months: int = 0) -> date:
 _CLAUSE_END = re.compile(r"[。;!?\n]")
 
 
+def _cell_edges(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) fills a table cell (``| 2024年6月 |``)."""
+    before = text[max(0, start - 3):start].rstrip(" ")
+    after = text[end:end + 3].lstrip(" ")
+    return (before.endswith("|") or before.endswith("\n") or start == 0) and (after[:1] in ("|", "\n", "") )
+
+
 def is_goal_context(text: str, start: int, end: int) -> bool:
     """Whether the clause around [start, end) states a goal rather than a fact."""
     _, _, goal, past = _rules()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    if "|" in line and text[line_start:start].rstrip().endswith(("|", "")) and _cell_edges(text, start, end):
+        return True
     stop = _CLAUSE_END.search(text, end)
     after = text[end: stop.start() if stop else len(text)]
     begin = max(text.rfind(c, 0, start) for c in "。;!?\n,")

@@ -53,7 +53,7 @@ def lexicon() -> Lexicon:
 def is_body(name: str) -> bool:
     """Whether a string names a body (ends with a lexicon name or a body suffix)."""
     lex = lexicon()
-    return len(name) >= 2 and (name.endswith(lex.suffixes) or name in lex.by_key)
+    return len(name) >= 2 and (name.endswith(lex.suffixes) or any(name[i:] in lex.by_key for i in range(len(name) - 1)))
 
 
 def is_vague(name: str) -> bool:

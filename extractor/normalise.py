@@ -150,6 +150,9 @@ class _Boilerplate:
             return False
         if s in self.exact or self.breadcrumb.search(s) or any(c in s for c in self.contains):
             return True
+        parts = re.split(r"\s*[>›»]\s*", s)
+        if len(parts) >= 3 and all(0 < len(p) <= 16 for p in parts):
+            return True
         if len(s) <= self.max_prefix_line and (s.startswith(self.prefixes) or self.with_colon.match(s)):
             return True
         return bool(_NO_TEXT.fullmatch(s))

@@ -14,7 +14,6 @@ from .segment import section_at
 
 @dataclass(frozen=True)
 class _Rules:
-    bracket: re.Pattern[str]
     labelled: re.Pattern[str]
     closing: re.Pattern[str]
     line: re.Pattern[str]
@@ -38,7 +37,6 @@ def rules() -> _Rules:
     body = dep.lexicon().body_pattern
     names = rf"[^,。;:由()\n]{{0,60}}?(?:{body})"
     return _Rules(
-        bracket=re.compile(r"\(([^()]{2,400})\)"),
         labelled=re.compile(rf"(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
         closing=re.compile(rf"^(?P<list>.+?)(?:{_alt(data['closing_verbs'])})$"),
         line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
@@ -77,10 +75,25 @@ def _units(groups: list[tuple[str, str]]) -> list[Department]:
 _LEAD_COOP = re.compile(r"^(?P<lead>[^,;]+?)牵头(?:负责)?[,;、]\s*(?P<coop>.+?)(?:配合|协助|参与|按职责分工负责|负责)$")
 
 
+def _brackets(text: str, longest: int = 400) -> list[tuple[int, int]]:
+    """Spans of outermost (…) groups, nested brackets inside allowed: (责任单位:各区县(市)人民政府)."""
+    spans, stack = [], []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            start = stack.pop()
+            if not stack and 2 < i - start <= longest:
+                spans.append((start, i + 1))
+        elif ch in "。\n" and len(stack) > 0 and i - stack[0] > longest:
+            stack.clear()
+    return spans
+
+
 def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     found = []
-    for m in r.bracket.finditer(text):
-        inner = m.group(1).replace("\n", "")
+    for start, end in _brackets(text):
+        inner = text[start + 1:end - 1].replace("\n", "")
         groups: list[tuple[str, str]] = []
         if r.labelled.match(inner):
             for lm in r.labelled.finditer(inner):
@@ -95,7 +108,7 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
                 groups.append(("listed", cm.group("list")))
         units = _units(groups)
         if units or (groups and any(dep.is_vague(g[1].strip()) for g in groups)):
-            found.append(_Marking(m.start(), m.end(), units, False, m.group()))
+            found.append(_Marking(start, end, units, False, text[start:end]))
     for m in r.line.finditer(text):
         if text[m.start() - 1: m.start()] in ("", "\n"):
             role = r.labels[m.group("label")]
@@ -173,6 +186,17 @@ def _table_obligations(text: str, r: _Rules) -> list[tuple[int, int, str, list[D
     return out
 
 
+_COOPERATE = re.compile(r"(?:^|[,;])([^,;。]{2,60}?)(?:配合|协助|参与)[,;。]?")
+
+
+def _add_cooperators(mk: _Marking, rest: str) -> None:
+    """``X负责…,Y、Z配合``: Y and Z join the duty as cooperating bodies."""
+    for m in _COOPERATE.finditer(rest):
+        names = dep.split(m.group(1))
+        if names and all(dep.is_body(n) for n in names):
+            mk.units += _units([("cooperating", m.group(1))])
+
+
 def _merge(ob: Obligation, mk: _Marking) -> None:
     """A marking right after another one adds its bodies to the same task (牵头单位 then 责任单位)."""
     has_lead = any(u.role == "lead" for u in ob.units)
@@ -203,8 +227,9 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
             sent = _sentence_of(sentences, starts, mk.start)
             s, e = (sent.start, sent.end) if sent else (mk.start, mk.end)
             if mk.clause:
-                stop = re.compile(r"[,;。\n]").search(text, mk.end)
-                s, e = mk.start, stop.start() if stop else len(text)
+                nxt = next((m.start for m in markings if m.start > mk.start and m.clause), len(text))
+                s, e = mk.start, min(e, nxt)
+                _add_cooperators(mk, text[mk.end:e])
             s, e = _trim(text, max(s, floor), e)
             previous = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
             found.append(previous)

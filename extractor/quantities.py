@@ -94,12 +94,12 @@ class Context:
             return self.sentences[i]
         return Unit("sentence", offset, offset, "")
 
-    def clause_bounds(self, start: int, end: int, separators: str = ",;、:") -> tuple[int, int]:
+    def clause_bounds(self, start: int, end: int, separators: str = ",;、:|") -> tuple[int, int]:
         """The clause around [start, end): from the last separator before to the next , ; 。 after."""
         s = self.sentence(start)
         left = max(self.text.rfind(c, s.start, start) for c in separators) + 1
         left = max(left, s.start)
-        right = min((i for i in (self.text.find(c, end, s.end) for c in ",;。") if i >= 0), default=s.end)
+        right = min((i for i in (self.text.find(c, end, s.end) for c in ",;。|") if i >= 0), default=s.end)
         return left, right
 
     def governing_year(self, offset: int) -> int | None:
@@ -151,7 +151,7 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     cut = max((clause_before.rfind(w) + len(w) for w in r.goal if len(w) > 1 and w in clause_before), default=0)
     if any(w in clause_before[cut:] + ctx.text[start:right] for w in r.past):
         return True
-    if any(w in before for w in ("截至", "截止", "同比", "累计", *r.projection)):
+    if any(w in before for w in ("截至", "截止", "同比", *r.projection)):
         return True
     if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
         return True
@@ -167,15 +167,19 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     """funding, target, statistic or threshold; ``end`` is where number and unit end."""
     after = ctx.text[end:end + 8]
     before = ctx.text[max(sentence.start, start - 3):start]
-    if re.match(r"(及)?(以上|以下)(\(含\))?[\u4e00-\u9fff]", after) or (
+    after = ctx.text[end:end + 12]
+    if re.match(r"[\u4e00-\u9fff]{0,4}?(及)?(以上|以下)(\(含\))?(的|[\u4e00-\u9fff])", after) or (
         before.endswith(("超", "超过")) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右"))
     ):
         return "threshold"
-    left, right = ctx.clause_bounds(start, end, ",;:")
+    left, right = ctx.clause_bounds(start, end, ",;:|")
     clause_before = ctx.text[left:start]
-    if any(v in clause_before for v in r.funding) and not _statistical(ctx, sentence, start, r):
+    sentence_before = ctx.text[sentence.start:start]
+    if not _statistical(ctx, sentence, start, r) and (
+            any(v in clause_before for v in r.funding)
+            or (re.search(r"最高(不超过)?$|最多$|不超过$", clause_before) and any(v in sentence_before for v in r.funding))):
         return "funding"
-    if not is_target and (re.match(r"的[\u4e00-\u9fff]", after) or _condition(ctx, sentence, start, end, left, r)):
+    if not is_target and (re.match(r"的[\u4e00-\u9fff]", after) or _support_condition(ctx, sentence, end)):
         return "threshold"
     if is_target:
         return "target"
@@ -208,7 +212,7 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         left, _ = ctx.clause_bounds(s, e)
         is_target = e in target_ends
         role = _role(ctx, sentence, s, e, r, is_target)
-        recurrence = "yearly" if re.search(r"每年|每年度|年均|逐年", ctx.text[left:s]) and role == "funding" else None
+        recurrence = "yearly" if role == "funding" and re.search(r"每年|每年度|逐年", ctx.text[sentence.start:s]) else None
         purpose = next((p for p in r.purposes if p in ctx.text[left:min(len(ctx.text), e + 12)]), None) if role == "funding" else None
         payer_m = None
         if role == "funding":
@@ -254,16 +258,19 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
     return (tail or stripped or prefix).strip(), lead + (len(prefix) - len(stripped)), end + len(re.match(r"[^,;。]*", ctx.text[end:right]).group())
 
 
-def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r: _Rules) -> bool:
-    """A number in the condition of a support rule (对…的,给予…) or its rate (按…的5%)."""
-    if re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
-        return True
-    if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[end:ctx.clause_bounds(start, end)[1]]):
-        return True
-    if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:start]):
-        return True
+def _support_condition(ctx: Context, sentence: Unit, end: int) -> bool:
+    """A number before the money a support rule pays (对…1000万元以上的,给予…50万元)."""
     rest = ctx.text[end:sentence.end]
     return bool(re.search(r"(给予|奖励|补贴|补助|奖补|资助|贴息)[^。;]*?(\d|[一二三四五六七八九十百千])[\d.]*\s*(万|亿|千)?(元|%)", rest))
+
+
+def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r: _Rules) -> bool:
+    """A number in a support rule: its condition (对…的,给予…), rate (按…的5%) or payment."""
+    if re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
+        return True
+    if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:ctx.clause_bounds(start, end)[1]]):
+        return True
+    return _support_condition(ctx, sentence, end)
 
 
 def targets(ctx: Context) -> list[Target]:

@@ -24,24 +24,21 @@ def _styles() -> tuple[tuple[_Style, ...], int]:
     return styles, int(data["options"]["title_max"])
 
 
-_TITLE_END = re.compile(r"[。::;]")
+# A run-in heading: a short phrase (no commas, figures or dates) closed by 。 or :, e.g. 1.总量指标:
+_RUN_IN = re.compile(r"((?:[^,;,。::\d()]|\([^()]*\))+?)[。::;]")
+# A heading line ending with a responsibility marking: (一)建设平台(牵头单位:…)
+_TITLE_MARKING = re.compile(r"([^,;。::()]+)\((?=[^()]*(?:[::]|负责|牵头|配合))[^()]*\)\s*$")
 
 
 def _heading_title(line: str, marker_end: int, title_max: int) -> tuple[str, int]:
     """The heading's own title and where the body begins (offset within line)."""
     rest = line[marker_end:]
-    depth, cut = 0, None
-    for i, ch in enumerate(rest[: title_max + 1]):
-        depth += (ch == "(") - (ch == ")")
-        if depth == 0 and _TITLE_END.match(ch):
-            cut = i
-            break
-        if depth == 1 and ch == "(" and i > 0:
-            cut = i - 1 if rest[i - 1] in "。:" else None
-            if cut is None:
-                return rest[:i].strip(), marker_end + i
-    if cut is not None:
-        return rest[:cut].strip(), marker_end + cut + 1
+    run_in = _RUN_IN.match(rest)
+    if run_in and len(run_in.group(1)) <= title_max:
+        return run_in.group(1).strip(), marker_end + run_in.end()
+    marking = _TITLE_MARKING.match(rest)
+    if marking:
+        return marking.group(1).strip(), marker_end + len(marking.group(1))
     if len(rest) <= title_max + 20 and not re.search(r"[。;]", rest):
         return rest.strip(), len(line)
     return "", marker_end

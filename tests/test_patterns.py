@@ -163,9 +163,12 @@ def test_city_from_title_and_county_and_national():
 
 
 def test_duties_written_in_prose():
-    obs = run("县文旅局负责景区提升相关工作,县交通局负责旅游公路建设。县政府主要负责人要亲自抓。", "2023-03-01").obligations
+    obs = run("县文旅局负责景区提升相关工作,县交通局负责旅游公路建设。县政府主要负责人要亲自抓。"
+              "县商务局负责电商体系建设,县邮政分公司、县供销社配合。", "2023-03-01").obligations
     assert [(o.departments, o.text) for o in obs] == [
-        (["县文旅局"], "县文旅局负责景区提升相关工作"), (["县交通局"], "县交通局负责旅游公路建设")]
+        (["县文旅局"], "县文旅局负责景区提升相关工作"), (["县交通局"], "县交通局负责旅游公路建设。"),
+        (["县商务局", "县邮政分公司", "县供销社"], "县商务局负责电商体系建设,县邮政分公司、县供销社配合。")]
+    assert [u.role for u in obs[2].units] == ["lead", "cooperating", "cooperating"]
 
 
 def test_conditions_and_rates_of_support_rules_are_not_targets():
