@@ -12,7 +12,7 @@ from .model import Document, Mapped, Source
 from .nlp import add_spans, make_doc
 from .normalise import normalise
 from .readers import read
-from .segment import paragraphs, review_heading, section_at, sections, sentences
+from .segment import is_title_line, paragraphs, review_heading, section_at, sections, sentences
 
 _BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
 
@@ -25,8 +25,11 @@ def process(source: Source, with_doc: bool = False) -> Document:
     sents = sentences(text)
     meta = md.extract(text, header)
     reserved = [m.span() for m in _BOOK_TITLE.finditer(text)]
-    if meta.title and (at := text.find(meta.title)) >= 0:
-        reserved.append((at, at + len(meta.title)))
+    pos = 0
+    for line in text.split("\n"):
+        if is_title_line(line):
+            reserved.append((pos, pos + len(line)))
+        pos += len(line) + 1
     reserved += [(m.start(), m.end()) for m in re.finditer(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$", text)]
     review = [(s.start, s.end) for s in secs if review_heading(s.title)]
     deadlines = dl.find(text, meta.date_written or meta.date_published, reserved, review)

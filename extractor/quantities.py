@@ -168,7 +168,7 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     after = ctx.text[end:end + 8]
     before = ctx.text[max(sentence.start, start - 3):start]
     after = ctx.text[end:end + 12]
-    if re.match(r"[\u4e00-\u9fff]{0,4}?(及)?(以上|以下)(\(含\))?(的|[\u4e00-\u9fff])", after) or (
+    if re.match(r"(标准煤|标煤)?(及)?(以上|以下)(\(含\))?(的|[\u4e00-\u9fff])", after) or (
         before.endswith(("超", "超过")) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右"))
     ):
         return "threshold"

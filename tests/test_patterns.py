@@ -264,3 +264,18 @@ def test_any_mix_of_pattern_fragments_extracts_without_error_and_offsets_hold():
         doc = process(Source("f.txt", "txt", text))
         for item in [*doc.amounts, *doc.deadlines, *doc.targets, *doc.obligations]:
             assert doc.text[item.start:item.end] == item.text
+
+
+def test_probe_findings_from_unseen_notices():
+    text = ("某某市人民政府门户网站 > 政务公开 > 政府文件\n某市人民政府办公室关于印发某市2024年工业节能工作要点的通知\n2024年2月1日\n"
+            "某市2024年工业节能工作要点\n2024年是实施规划的关键一年。\n"
+            "一、重点任务\n(一)推进5G建设。到2025年,累计建成5G基站3000个。(责任单位:市工信局,各区县(市)人民政府)\n"
+            "(二)支持技改。对新认定的示范项目给予奖励,单个项目最高不超过300万元。\n"
+            "序号 | 重点任务 | 牵头单位 | 完成时限\n1 | 建设能耗监测平台 | 市发改委 | 2024年上半年\n")
+    doc = process(Source("p.txt", "txt", text))
+    assert doc.metadata.title == "某市人民政府办公室关于印发某市2024年工业节能工作要点的通知"
+    assert [d.date for d in doc.deadlines] == ["2025-12-31", "2024-06-30"]
+    assert [(t.value, t.unit, t.year) for t in doc.targets] == [(3000, "个", 2025)]
+    assert doc.obligations[0].departments == ["市工信局", "各区县(市)人民政府"]
+    assert doc.obligations[-1].deadline == "2024-06-30"
+    assert [(a.value_yuan, a.role) for a in doc.amounts] == [(3e6, "funding")]
