@@ -169,6 +169,7 @@ class Document:
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
+    spacy_doc: Any = field(default=None, repr=False)
 
     @property
     def text(self) -> str:

@@ -119,7 +119,7 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
 
 
 def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
-    """由X负责… governs its sentence; a clause that opens with X负责… governs that clause."""
+    """由X负责… governs its sentence; X负责… opening a clause governs up to the next such duty."""
     found = []
     for m in r.inline.finditer(text):
         if any(s <= m.start() < e for s, e in taken):

@@ -15,6 +15,18 @@ from .readers import read
 from .segment import is_title_line, paragraphs, review_heading, section_at, sections, sentences
 
 _BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
+_DATE_LINE = re.compile(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$")
+
+
+def _no_deadlines(text: str) -> list[tuple[int, int]]:
+    """Spans whose years are not deadlines: cited titles and doc numbers, title lines, signing dates."""
+    spans = [m.span() for m in _BOOK_TITLE.finditer(text)] + [m.span() for m in _DATE_LINE.finditer(text)]
+    pos = 0
+    for line in text.split("\n"):
+        if is_title_line(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 def process(source: Source, with_doc: bool = False) -> Document:
@@ -24,15 +36,8 @@ def process(source: Source, with_doc: bool = False) -> Document:
     secs = sections(text)
     sents = sentences(text)
     meta = md.extract(text, header)
-    reserved = [m.span() for m in _BOOK_TITLE.finditer(text)]
-    pos = 0
-    for line in text.split("\n"):
-        if is_title_line(line):
-            reserved.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    reserved += [(m.start(), m.end()) for m in re.finditer(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$", text)]
     review = [(s.start, s.end) for s in secs if review_heading(s.title)]
-    deadlines = dl.find(text, meta.date_written or meta.date_published, reserved, review)
+    deadlines = dl.find(text, meta.date_written or meta.date_published, _no_deadlines(text), review)
     year = int((meta.date_written or meta.date_published or "0")[:4]) or None
     ctx = qt.Context(text, sents, deadlines, year, review)
     targets = qt.targets(ctx)
@@ -54,7 +59,7 @@ def process(source: Source, with_doc: bool = False) -> Document:
         for key, items in (("amounts", amounts), ("deadlines", deadlines), ("targets", targets), ("obligations", obligations)):
             add_spans(doc, key, items, key[:-1].upper())
         document.tokens = doc.user_data["words"]
-        document.spacy_doc = doc  # type: ignore[attr-defined]
+        document.spacy_doc = doc
     return document
 
 
