@@ -18,38 +18,31 @@ class _Rule:
     kind: str
     pattern: re.Pattern[str]
     goal_only: bool
-    year_anchored: bool
-    requires: tuple[str, ...]
+    anchor: re.Pattern[str]
+    lookback: int
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
-_MAX_PREFIX = 4
+_YEAR = r"(?:19|20)\d{2}年"
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[str, ...]]:
     data = toml("deadlines")
-    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal", "(?P<y>" in r["pattern"],
-                        tuple(r.get("requires", [""])))
+    rules = tuple(_Rule(r["kind"], re.compile(r["pattern"]), r.get("context") == "goal",
+                        re.compile(r.get("anchor", _YEAR)), int(r.get("lookback", 4)))
                   for r in data["rule"])
     return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
 
 
 def _candidates(text: str, rules: tuple[_Rule, ...]) -> list[tuple[int, int, re.Match[str]]]:
-    """(rule index, start, match) for every rule; year rules are tried only around a year."""
-    anchors = [m.start() for m in _YEAR.finditer(text)]
+    """(rule index, start, match) for every rule, tried only just before each of its anchors."""
+    anchors: dict[str, list[int]] = {}
     out = []
     for n, rule in enumerate(rules):
-        if not any(word in text for word in rule.requires):
-            continue
-        if not rule.year_anchored:
-            out.extend((n, m.start(), m) for m in rule.pattern.finditer(text))
-            continue
+        positions = anchors.setdefault(rule.anchor.pattern, [m.start() for m in rule.anchor.finditer(text)])
         last_end = -1
-        for a in anchors:
-            for start in range(max(0, a - _MAX_PREFIX), a + 1):
-                if start < last_end:
-                    continue
+        for a in positions:
+            for start in range(max(0, a - rule.lookback, last_end), a + 1):
                 m = rule.pattern.match(text, start)
                 if m and m.end() > a:
                     out.append((n, start, m))

@@ -75,18 +75,23 @@ def _units(groups: list[tuple[str, str]]) -> list[Department]:
 _LEAD_COOP = re.compile(r"^(?P<lead>[^,;]+?)牵头(?:负责)?[,;、]\s*(?P<coop>.+?)(?:配合|协助|参与|按职责分工负责|负责)$")
 
 
+_BRACKET_CHARS = re.compile(r"[()]")
+
+
 def _brackets(text: str, longest: int = 400) -> list[tuple[int, int]]:
     """Spans of outermost (…) groups, nested brackets inside allowed: (责任单位:各区县(市)人民政府)."""
-    spans, stack = [], []
-    for i, ch in enumerate(text):
-        if ch == "(":
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in _BRACKET_CHARS.finditer(text):
+        i = m.start()
+        if text[i] == "(":
+            if stack and i - stack[0] > longest:
+                stack.clear()
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             start = stack.pop()
             if not stack and 2 < i - start <= longest:
                 spans.append((start, i + 1))
-        elif ch in "。\n" and len(stack) > 0 and i - stack[0] > longest:
-            stack.clear()
     return spans
 
 
