@@ -117,6 +117,20 @@ def _split_joined(item: str) -> list[str]:
     return [item]
 
 
+_LEVEL_ONLY = re.compile(r"^各?(区|县|市|旗|乡|镇|街道|县\(市\)|县\(市、区\)|市\(区\))$")
+
+
+def _join_level_groups(items: list[str]) -> list[str]:
+    """``各区、县(市)人民政府`` names one group of governments, not ``各区`` plus a body."""
+    out: list[str] = []
+    for item in items:
+        if out and _LEVEL_ONLY.match(out[-1]) and re.match(r"^(区|县|市|旗|乡|镇|街道)", item) and item.endswith("政府"):
+            out[-1] = out[-1] + "、" + item
+        else:
+            out.append(item)
+    return out
+
+
 def split(text: str) -> list[str]:
     """Names in a marked list, in order: split, qualifiers dropped, prefixes expanded, vague dropped."""
     lex = lexicon()
@@ -131,6 +145,7 @@ def split(text: str) -> list[str]:
             part = pattern.sub("", part)
         if part:
             items.extend(_split_joined(part))
+    items = _join_level_groups(items)
     names: list[str] = []
     level = ""
     for item in items:

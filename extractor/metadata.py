@@ -109,9 +109,13 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
         if field and _national(field):
             return "全国", "全国"
         if field:
-            m = g.places.search(field)
+            m = g.places.search(field.split("关于")[0]) or g.places.search(field)
             if m and (hit := _city_of(m.group())):
                 return hit
+            head = field.split("关于")[0]
+            for p in g.provinces:
+                if head.startswith(p["name"]):
+                    return p["name"], p["name"]
     if meta.doc_number:
         prefix = meta.doc_number.split("〔")[0]
         if prefix.startswith("国"):

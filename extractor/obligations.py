@@ -21,6 +21,7 @@ class _Rules:
     prose: re.Pattern[str]
     labels: dict[str, str]
     table_department: tuple[str, ...]
+    table_lead: tuple[str, ...]
     table_cooperating: tuple[str, ...]
     table_task: tuple[str, ...]
     table_deadline: tuple[str, ...]
@@ -45,6 +46,7 @@ def rules() -> _Rules:
         prose=re.compile(rf"(?:要|应|须|具体|主要)?(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
         labels=labels,
         table_department=tuple(data["table_department"]),
+        table_lead=tuple(data["table_lead"]),
         table_cooperating=tuple(data["table_cooperating"]),
         table_task=tuple(data["table_task"]),
         table_deadline=tuple(data["table_deadline"]),
@@ -174,17 +176,19 @@ def _table_obligations(text: str, r: _Rules) -> list[tuple[int, int, str, list[D
         if cells and any(c in r.table_department for c in cells):
             header = cells
         elif header and len(cells) == len(header):
-            col = next(i for i, h in enumerate(header) if h in r.table_department)
-            coop = next((i for i, h in enumerate(header) if h in r.table_cooperating), None)
+            # Body columns in the order lead (牵头) -> listed (责任) -> cooperating (配合).
+            cols = sorted((i for i, h in enumerate(header) if h in r.table_department or h in r.table_cooperating),
+                          key=lambda i: (header[i] not in r.table_lead, header[i] in r.table_cooperating))
             task_col = next((i for i, h in enumerate(header) if h in r.table_task), None)
             if task_col is None:
-                task_col = max((i for i in range(len(cells)) if i != col), key=lambda i: len(cells[i]))
-            groups = [("listed", cells[col])] + ([("cooperating", cells[coop])] if coop is not None else [])
+                task_col = max((i for i in range(len(cells)) if i not in cols), key=lambda i: len(cells[i]))
+            groups = [("cooperating" if header[i] in r.table_cooperating or n else "listed", cells[i])
+                      for n, i in enumerate(cols)]
             units = _units(groups)
             task = cells[task_col]
             if units and task:
                 s = pos + line.find(task)
-                out.append((s, s + len(task), task, units, cells[col]))
+                out.append((s, s + len(task), task, units, " | ".join(cells[i] for i in cols)))
         elif not cells:
             header = None
         pos += len(line) + 1

@@ -36,6 +36,7 @@ class _Rules:
     report_openers: tuple[str, ...]
     count_units: frozenset[str]
     verb_tail: re.Pattern[str]
+    comparator_before: re.Pattern[str]
     change_tail: re.Pattern[str]
 
 
@@ -69,6 +70,7 @@ def rules() -> _Rules:
                   tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
                   re.compile(rf"({_alt(list(t['before']) + t['goal'])})+$"),
+                  re.compile(rf"({_alt(list(t['before']))})"),
                   re.compile(rf"({_alt(t['decrease'] + t['increase'])})(到|至)?$"))
 
 
@@ -179,7 +181,8 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
             any(v in clause_before for v in r.funding)
             or (re.search(r"最高(不超过)?$|最多$|不超过$", clause_before) and any(v in sentence_before for v in r.funding))):
         return "funding"
-    if not is_target and (re.match(r"的[\u4e00-\u9fff]", after) or _support_condition(ctx, sentence, end)):
+    if not is_target and ((re.match(r"的[\u4e00-\u9fff]", after) and not after.startswith("的标准"))
+                          or _support_condition(ctx, sentence, end)):
         return "threshold"
     if is_target:
         return "target"
@@ -225,14 +228,13 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
 
 
 def _comparator(before: str, after: str | None, ranged: bool, r: _Rules) -> str:
+    """Range, then a bound word after the number, then the last bound word before it in its clause."""
     if ranged:
         return "range"
     if after:
         return r.after[after]
-    for word in sorted(r.before, key=len, reverse=True):
-        if before.endswith(word) or before.endswith(word + "到") or before.endswith(word + "至"):
-            return r.before[word]
-    return "="
+    words = r.comparator_before.findall(before)
+    return r.before[words[-1]] if words else "="
 
 
 def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Rules) -> tuple[str, int, int]:
@@ -289,14 +291,15 @@ def targets(ctx: Context) -> list[Target]:
             continue
         if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r):
             continue
-        if _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
+        if m.group("unit") not in r.count_units and _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
             continue
         before_q = ctx.text[left:s]
         if before_q.endswith(r.descriptive_before) or ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
             continue
-        if re.search(r"每(?![年季月天日个家项户名位])", before_q):
+        if re.search(r"每(?![年季月天日个家项户名位万千百])", before_q):
             continue
-        if m.group("unit").endswith("元") and any(v in ctx.text[left:right] or v in before_sentence for v in r.funding):
+        if m.group("unit").endswith("元") and (any(v in ctx.text[left:right] or v in before_sentence for v in r.funding)
+                                               or re.search(r"(最高|最多)(不超过)?$", before_q)):
             continue
         if _condition(ctx, sentence, s, e, left, r):
             continue
@@ -307,7 +310,8 @@ def targets(ctx: Context) -> list[Target]:
             continue
         high = parse_number(m.group("n2")) if m.group("n2") else None
         before = ctx.text[left:s]
-        comparator = _comparator(before, m.group("after"), high is not None, r)
+        list_left, _ = ctx.clause_bounds(s, e, ",;:|")
+        comparator = _comparator(ctx.text[list_left:s], m.group("after"), high is not None, r)
         change = None
         verb_end = r.change_tail.search(before.rstrip("了"))
         if verb_end and not verb_end.group(2):

@@ -279,3 +279,33 @@ def test_probe_findings_from_unseen_notices():
     assert doc.obligations[0].departments == ["市工信局", "各区县(市)人民政府"]
     assert doc.obligations[-1].deadline == "2024-06-30"
     assert [(a.value_yuan, a.role) for a in doc.amounts] == [(3e6, "funding")]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("各区、县(市)人民政府,市财政局", ["各区、县(市)人民政府", "市财政局"]),
+    ("人力资源社会保障部、国务院国资委、共青团中央按职责分工负责", ["人力资源社会保障部", "国务院国资委", "共青团中央"]),
+])
+def test_group_and_national_bodies(text, names):
+    assert dep.split(text) == names
+
+
+def test_task_table_with_lead_and_responsible_columns_and_provincial_city():
+    text = ("某省人民政府关于加快发展的实施意见\n2024年1月5日\n"
+            "序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限\n1 | 编制项目库 | 省发展改革委 | 省财政厅、省商务厅 | 2024年6月底前\n")
+    doc = process(Source("s.txt", "txt", text.replace("某省", "贵州省")))
+    assert doc.obligations[0].departments == ["省发展改革委", "省财政厅", "省商务厅"]
+    assert [u.role for u in doc.obligations[0].units] == ["lead", "cooperating", "cooperating"]
+    assert (doc.metadata.city, doc.metadata.province) == ("贵州省", "贵州省")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("企业开办时间压缩至1个工作日以内。", [(1, "个工作日", "<=")]),
+    ("平均担保费率降至1%以下。", [(1, "%", "<=")]),
+    ("推动5000家以上规模以上工业企业上云。", [(5000, "家", ">=")]),
+    ("每万人拥有5G基站数达到25个。", [(25, "个", "=")]),
+    ("三大集群产值分别突破1000亿元、2500亿元。", [(1000, "亿元", ">"), (2500, "亿元", ">")]),
+    ("招聘比例不低于新招录人员的50%。", [(50, "%", ">=")]),
+    ("对合伙创业的,贷款额度最高不超过300万元。", []),
+])
+def test_more_target_shapes(sentence, expected):
+    assert [(t.value, t.unit, t.comparator) for t in run(sentence).targets] == expected
