@@ -116,6 +116,8 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue
         if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
             continue
+        if rule.kind == "relative" and re.match(r"[^,;。]*的[,;]", text[e:]):
+            continue  # a condition (在10年内迁离的,…), not a bound on a task
         value, recurrence = _resolve(rule.kind, g, parts, base)
         if value is not None:
             bisect.insort(taken, (s, e))

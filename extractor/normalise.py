@@ -153,6 +153,10 @@ class _Boilerplate:
         parts = re.split(r"\s*[>›»]\s*", s)
         if len(parts) >= 3 and all(0 < len(p) <= 16 for p in parts):
             return True
+        cells = [c.strip() for c in s.split("|")]
+        if len(cells) >= 3 and all(0 < len(c) <= 8 and not re.search(r"\d", c) for c in cells) and (
+                "首页" in cells or cells[0] in self.exact):
+            return True
         if len(s) <= self.max_prefix_line and (s.startswith(self.prefixes) or self.with_colon.match(s)):
             return True
         return bool(_NO_TEXT.fullmatch(s))
@@ -268,6 +272,7 @@ def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
 _SPACE_RUN = re.compile(r"[ ]{2,}")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff“”《》、,。;:])[ ]+(?=[\u4e00-\u9fff“”《》、,。;:])")
 _ARTICLE_SPACES = re.compile(r"(?<=第)[ \d]+(?=条)")
+_SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){1,7}(?= ?[\u4e00-\u9fff%])")
 _CJK_DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ ]+(?=\d)|(?<=\d)[ ]+(?=[\u4e00-\u9fff%])")
 _LINE_EDGES = re.compile(r"^[ ]+|[ ]+$", re.M)
 _BLANK_LINES = re.compile(r"\n{2,}")
@@ -279,6 +284,7 @@ def collapse_whitespace(m: Mapped) -> Mapped:
     m = sub(m, _BLANK_LINES, "\n")
     m = sub(m, _CJK_SPACE, "")
     m = sub(m, _ARTICLE_SPACES, lambda x: x.group().replace(" ", ""))
+    m = sub(m, _SPACED_DIGITS, lambda x: x.group().replace(" ", ""))
     m = sub(m, _CJK_DIGIT_SPACE, "")
     m = sub(m, _SPACE_RUN, " ")
     m = sub(m, re.compile(r"^\n+|\n+$"), "")
@@ -306,7 +312,7 @@ def join_title(m: Mapped, window: int = 15) -> Mapped:
             line and nxt and len(line) + len(nxt) <= 80
             and not ends.search(line) and ends.search(nxt)
             and not re.search(r"[。,;:!?]", line + nxt)
-            and "关于" in line + nxt and len(nxt) <= 40
+            and "关于" in line + nxt and len(nxt) <= 40 and "|" not in line + nxt
             and not re.search(r"[日号]$", line)
             and not re.match(r"^[一二三四五六七八九十\d(]", nxt)
         ):

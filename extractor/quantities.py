@@ -157,8 +157,13 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
         return True
     if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
         return True
-    lead = re.match(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?", sentence.text)
-    if lead and not ctx.has_deadline(Unit("s", sentence.start, sentence.start + lead.end(), "")):
+    year_lead = re.compile(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
+    full = sentence.start
+    if not year_lead.match(sentence.text):
+        # A clause after ";" reports the same year as its whole sentence: 2023年…;实现营业收入….
+        full = max(ctx.text.rfind("。", 0, sentence.start), ctx.text.rfind("\n", 0, sentence.start)) + 1
+    lead = year_lead.match(ctx.text, full)
+    if lead and not ctx.has_deadline(Unit("s", full, lead.end(), "")):
         year = int(lead.group(1))
         if ctx.doc_year is None or year <= ctx.doc_year:
             return True
@@ -181,7 +186,7 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
             any(v in clause_before for v in r.funding)
             or (re.search(r"最高(不超过)?$|最多$|不超过$", clause_before) and any(v in sentence_before for v in r.funding))):
         return "funding"
-    if not is_target and ((re.match(r"的[\u4e00-\u9fff]", after) and not after.startswith("的标准"))
+    if not is_target and ((re.match(r"的[\u4e00-\u9fff]", after) and not after.startswith(("的标准", "的目标")))
                           or _support_condition(ctx, sentence, end)):
         return "threshold"
     if is_target:
@@ -263,6 +268,9 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
 def _support_condition(ctx: Context, sentence: Unit, end: int) -> bool:
     """A number before the money a support rule pays (对…1000万元以上的,给予…50万元)."""
     rest = ctx.text[end:sentence.end]
+    cut = re.search(r"的[,;]", rest)
+    if cut and re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", rest[cut.end():]):
+        return True
     return bool(re.search(r"(给予|奖励|补贴|补助|奖补|资助|贴息)[^。;]*?(\d|[一二三四五六七八九十百千])[\d.]*\s*(万|亿|千)?(元|%)", rest))
 
 
@@ -303,7 +311,8 @@ def targets(ctx: Context) -> list[Target]:
             continue
         if _condition(ctx, sentence, s, e, left, r):
             continue
-        if m.group("unit") not in r.count_units and m.group("unit") != "%" and re.match(r"的[\u4e00-\u9fff]", ctx.text[e:e + 2]):
+        if (m.group("unit") not in r.count_units and m.group("unit") != "%" and re.match(r"的[\u4e00-\u9fff]", ctx.text[e:e + 2])
+                and not ctx.text.startswith("的目标", e)):
             continue
         value = parse_number(m.group("n"))
         if value is None:

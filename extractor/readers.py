@@ -123,7 +123,7 @@ def _read_bytes(path: Path) -> bytes:
 _DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
               "select", "button", "svg", "canvas", "template", "head", "object"}
 _FURNITURE = re.compile(r"nav|menu|footer|foot|header|head|breadcrumb|crumb|sidebar|side|share|comment|copyright"
-                        r"|links|related|relate|recommend|login|search|banner|toolbar|position|location", re.I)
+                        r"|links|related|relate|recommend|login|search|banner|toolbar|position|location|\btop\b", re.I)
 _BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
           "table", "tr", "blockquote", "pre", "dd", "dt", "dl", "center", "body", "html"}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr", "param"}
