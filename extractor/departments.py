@@ -50,10 +50,14 @@ def lexicon() -> Lexicon:
     )
 
 
+_LOCAL_GROUP = re.compile(r"^各(乡镇|街道|乡|镇|村|社区|苏木)(\([^()]{1,6}\))?$")
+
+
 def is_body(name: str) -> bool:
     """Whether a string names a body (ends with a lexicon name or a body suffix)."""
     lex = lexicon()
-    return len(name) >= 2 and (name.endswith(lex.suffixes) or any(name[i:] in lex.by_key for i in range(len(name) - 1)))
+    return len(name) >= 2 and (name.endswith(lex.suffixes) or any(name[i:] in lex.by_key for i in range(len(name) - 1))
+                               or bool(_LOCAL_GROUP.match(name)))
 
 
 def is_vague(name: str) -> bool:
@@ -131,6 +135,17 @@ def _join_level_groups(items: list[str]) -> list[str]:
     return out
 
 
+def _balance(item: str) -> str:
+    """Drop brackets left unbalanced by splitting: ``(市财政局`` -> ``市财政局``; ``各乡镇(街道)`` stays."""
+    while item.count("(") > item.count(")") and "(" in item:
+        i = item.index("(") if item.startswith("(") else item.rindex("(")
+        item = item[:i] + item[i + 1:]
+    while item.count(")") > item.count("(") and ")" in item:
+        i = item.rindex(")")
+        item = item[:i] + item[i + 1:]
+    return item.strip()
+
+
 def split(text: str) -> list[str]:
     """Names in a marked list, in order: split, qualifiers dropped, prefixes expanded, vague dropped."""
     lex = lexicon()
@@ -149,7 +164,7 @@ def split(text: str) -> list[str]:
     names: list[str] = []
     level = ""
     for item in items:
-        item = item.strip("()()")
+        item = _balance(item)
         if not item or is_vague(item):
             continue
         own = "" if item in lex.by_key else _level_prefix(item)

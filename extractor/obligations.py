@@ -40,7 +40,8 @@ def rules() -> _Rules:
     return _Rules(
         labelled=re.compile(rf"(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
         closing=re.compile(rf"^(?P<list>.+?)(?:{_alt(data['closing_verbs'])})$"),
-        line=re.compile(rf"^(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>.+)$", re.M),
+        line=re.compile(rf"(?:^(?P<label>{_alt(labels)})\s*[::]|【(?P<boxed>{_alt(labels)})】\s*[::]?)\s*(?P<list>[^【\n]+)",
+                        re.M),
         inline=re.compile(rf"由(?P<list>{names}(?:(?:、|和|及){names})*)(?:会同(?P<coop>{names}(?:(?:、|和|及){names})*))?"
                           rf"(?:{_alt(data['inline_verbs'])})"),
         prose=re.compile(rf"(?:要|应|须|具体|主要)?(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
@@ -117,11 +118,10 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
         if units or (groups and any(dep.is_vague(g[1].strip()) for g in groups)):
             found.append(_Marking(start, end, units, False, text[start:end]))
     for m in r.line.finditer(text):
-        if text[m.start() - 1: m.start()] in ("", "\n"):
-            role = r.labels[m.group("label")]
-            units = _units([(role, m.group("list"))])
-            if units:
-                found.append(_Marking(m.start(), m.end(), units, False, m.group()))
+        role = r.labels[m.group("label") or m.group("boxed")]
+        units = _units([(role, m.group("list"))]) if role != "skip" else []
+        if units:
+            found.append(_Marking(m.start(), m.end(), units, False, m.group()))
     return found
 
 
@@ -136,10 +136,15 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
             groups.append(("cooperating", m.group("coop")))
         units = _units(groups)
         if units and all(dep.is_body(u.name) for u in units):
-            found.append(_Marking(m.start(), m.end(), units, True, m.group()))
+            mk = _Marking(m.start(), m.end(), units, True, m.group())
+            stop = re.compile(r"[。;\n]").search(text, m.end())
+            _add_cooperators(mk, text[m.end():stop.start() if stop else len(text)])
+            found.append(mk)
             taken.append(m.span())
     for m in r.prose.finditer(text):
         start = max(text.rfind(c, 0, m.start()) for c in "。;,:\n") + 1
+        head = _HEADING_MARKER.match(text, start, m.start())
+        start = head.end() if head else start
         subject = text[start:m.start()]
         if not subject or "由" in subject or any(s <= start < e for s, e in taken):
             continue
@@ -147,6 +152,9 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
         if names and "".join(names) == re.sub(r"[、和及与,]", "", subject) and all(dep.is_body(n) for n in names):
             found.append(_Marking(start, m.end(), _units([("listed", subject)]), True, text[start:m.end()], True))
     return found
+
+
+_HEADING_MARKER = re.compile(r"\s*(第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、]|[①-⑳])\s*")
 
 
 _LEADING = re.compile(r"[\s。;,,、:]+")
@@ -203,7 +211,8 @@ def _add_cooperators(mk: _Marking, rest: str) -> None:
     for m in _COOPERATE.finditer(rest):
         names = dep.split(m.group(1))
         if names and all(dep.is_body(n) for n in names):
-            mk.units += _units([("cooperating", m.group(1))])
+            known = {u.name for u in mk.units}
+            mk.units += [u for u in _units([("cooperating", m.group(1))]) if u.name not in known]
 
 
 def _merge(ob: Obligation, mk: _Marking) -> None:
@@ -219,6 +228,26 @@ def _merge(ob: Obligation, mk: _Marking) -> None:
     ob.marking += mk.text
 
 
+def _prose_obligations(text: str, prose: list[_Marking], sentences: list[Unit], starts: list[int],
+                       claimed: list[tuple[int, int]]) -> list[Obligation]:
+    """Duties written as prose (县商务局负责…), outside the tasks that explicit markings claim.
+
+    Each governs its sentence from its subject up to the next such duty.
+    """
+    out = []
+    for i, mk in enumerate(prose):
+        if any(s <= mk.start < e for s, e in claimed):
+            continue
+        sent = _sentence_of(sentences, starts, mk.start)
+        e = sent.end if sent else mk.end
+        if i + 1 < len(prose):
+            e = min(e, prose[i + 1].start)
+        _add_cooperators(mk, text[mk.end:e])
+        s, e = _trim(text, mk.start, e)
+        out.append(Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units))
+    return out
+
+
 def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: list[Deadline]) -> list[Obligation]:
     """Every task with responsible bodies, in order of position."""
     r = rules()
@@ -229,16 +258,13 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
     found: list[Obligation] = []
     boundary = 0
     previous: Obligation | None = None
-    for mk in markings:
+    prose = [mk for mk in markings if mk.clause]
+    for mk in (mk for mk in markings if not mk.clause):
         sec = section_at(sections, mk.start)
         floor = sec.body_start if sec and sec.body_start <= mk.start else (sec.start if sec else 0)
         if mk.inline:
             sent = _sentence_of(sentences, starts, mk.start)
             s, e = (sent.start, sent.end) if sent else (mk.start, mk.end)
-            if mk.clause:
-                nxt = next((m.start for m in markings if m.start > mk.start and m.clause), len(text))
-                s, e = mk.start, min(e, nxt)
-                _add_cooperators(mk, text[mk.end:e])
             s, e = _trim(text, max(s, floor), e)
             previous = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
             found.append(previous)
@@ -266,6 +292,7 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
         boundary = mk.end
     for s, e, task, units, marking in _table_obligations(text, r):
         found.append(Obligation(task, [u.name for u in units], None, s, e, marking, units=units))
+    found += _prose_obligations(text, prose, sentences, starts, [(o.start, o.end) for o in found])
     for ob in found:
         inside = [d for d in deadlines if ob.start <= d.start < ob.end + 1]
         if not inside:

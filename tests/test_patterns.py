@@ -309,3 +309,24 @@ def test_task_table_with_lead_and_responsible_columns_and_provincial_city():
 ])
 def test_more_target_shapes(sentence, expected):
     assert [(t.value, t.unit, t.comparator) for t in run(sentence).targets] == expected
+
+
+def test_boxed_labels_inline_cooperators_and_article_subjects():
+    text = ("一、措施\n(一)支持改造。对改造项目给予补助。\n【牵头单位】市经信局\n【责任单位】市财政局,各县(市、区)人民政府\n"
+            "(二)推进整治。由县住建局牵头,县城管局、县交通局配合,开展闲置地块清理。\n"
+            "第十六条 市审计局负责对专项资金使用情况进行审计监督。\n"
+            "第十七条 各乡镇(街道)负责本辖区农田日常管护。")
+    obs = run(text, "2024-02-01").obligations
+    assert [o.departments for o in obs] == [
+        ["市经信局", "市财政局", "各县(市、区)人民政府"], ["县住建局", "县城管局", "县交通局"],
+        ["市审计局"], ["各乡镇(街道)"]]
+    assert obs[0].text == "对改造项目给予补助。"
+    assert obs[2].text == "市审计局负责对专项资金使用情况进行审计监督。"
+
+
+def test_spaced_digits_and_menu_bars_from_web_copies():
+    text = "首页 | 政务公开 | 办事服务 | 互动交流\n某市人民政府关于加快发展的意见\n2024年3月1日\n到 2 0 2 7 年,总产值达到9 0 0亿元。"
+    doc = process(Source("w.txt", "txt", text))
+    assert doc.metadata.title == "某市人民政府关于加快发展的意见"
+    assert [d.date for d in doc.deadlines] == ["2027-12-31"]
+    assert [a.value_yuan for a in doc.amounts] == [9e10]
