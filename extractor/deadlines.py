@@ -34,6 +34,11 @@ def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[
     return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
 
 
+@lru_cache(maxsize=1)
+def _strong_goal() -> tuple[str, ...]:
+    return tuple(toml("deadlines")["context"]["strong_goal"])
+
+
 def _candidates(text: str, rules: tuple[_Rule, ...]) -> list[tuple[int, int, re.Match[str]]]:
     """(rule index, start, match) for every rule, tried only just before each of its anchors."""
     anchors: dict[str, list[int]] = {}
@@ -71,9 +76,13 @@ def _cell_edges(text: str, start: int, end: int) -> bool:
     return (before.endswith("|") or before.endswith("\n") or start == 0) and (after[:1] in ("|", "\n", "") )
 
 
-def is_goal_context(text: str, start: int, end: int) -> bool:
-    """Whether the clause around [start, end) states a goal rather than a fact."""
+def is_goal_context(text: str, start: int, end: int, strong: bool = False) -> bool:
+    """Whether the clause around [start, end) states a goal rather than a fact.
+
+    ``strong`` asks for a word of intent (力争, 计划, 将…), for texts with no date of their own.
+    """
     _, _, goal, past = _rules()
+    goal = _strong_goal() if strong else goal
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
@@ -112,12 +121,14 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue
         rule = rules[n]
         g = m.groupdict()
-        if rule.goal_only and (not is_goal_context(text, s, e) or any(a <= s < b for a, b in review or [])):
+        if rule.goal_only and (not is_goal_context(text, s, e, strong=base is None)
+                               or any(a <= s < b for a, b in review or [])):
             continue
         if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
             continue
-        if rule.kind == "relative" and re.match(r"[^,;。]*的[,;]", text[e:]):
-            continue  # a condition (在10年内迁离的,…), not a bound on a task
+        if rule.kind == "relative" and (re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:])
+                                        or "起" in text[max(text.rfind(",", 0, s), text.rfind("。", 0, s)) + 1:s]):
+            continue  # a condition (在10年内迁离的), a sanction (5年内取消) or a span from another event (自注册之日起)
         value, recurrence = _resolve(rule.kind, g, parts, base)
         if value is not None:
             bisect.insort(taken, (s, e))
