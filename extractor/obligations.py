@@ -149,9 +149,14 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
         if not subject or "由" in subject or any(s <= start < e for s, e in taken):
             continue
         names = dep.split(subject)
-        if names and "".join(names) == re.sub(r"[、和及与,]", "", subject) and all(dep.is_body(n) for n in names):
+        if names and _bare("".join(names)) == _bare(subject) and all(dep.is_body(n) for n in names):
             found.append(_Marking(start, m.end(), _units([("listed", subject)]), True, text[start:m.end()], True))
     return found
+
+
+def _bare(names: str) -> str:
+    """Names without list separators, to check that a subject is nothing but bodies."""
+    return re.sub(r"[、和及与,]", "", names)
 
 
 _HEADING_MARKER = re.compile(r"\s*(第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、]|[①-⑳])\s*")
