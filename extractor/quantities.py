@@ -144,7 +144,11 @@ class Context:
         return i < len(self.deadlines) and self.deadlines[i].start < sentence.end
 
 
+_YEAR_LEAD = re.compile(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
+
+
 def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
+    """Whether a number at ``start`` reports a fact: review sections, past words, a past year leading its sentence."""
     if any(s <= start < e for s, e in ctx.review):
         return True
     before = ctx.text[sentence.start:start]
@@ -157,12 +161,11 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
         return True
     if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
         return True
-    year_lead = re.compile(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
     full = sentence.start
-    if not year_lead.match(sentence.text):
+    if not _YEAR_LEAD.match(sentence.text):
         # A clause after ";" reports the same year as its whole sentence: 2023年…;实现营业收入….
         full = max(ctx.text.rfind("。", 0, sentence.start), ctx.text.rfind("\n", 0, sentence.start)) + 1
-    lead = year_lead.match(ctx.text, full)
+    lead = _YEAR_LEAD.match(ctx.text, full)
     if lead and not ctx.has_deadline(Unit("s", full, lead.end(), "")):
         year = int(lead.group(1))
         if ctx.doc_year is None or year <= ctx.doc_year:
@@ -172,7 +175,6 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
 
 def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_target: bool) -> str:
     """funding, target, statistic or threshold; ``end`` is where number and unit end."""
-    after = ctx.text[end:end + 8]
     before = ctx.text[max(sentence.start, start - 3):start]
     after = ctx.text[end:end + 12]
     if re.match(r"(标准煤|标煤)?(及)?(以上|以下)(\(含\))?(的|[\u4e00-\u9fff])", after) or (
@@ -182,7 +184,8 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     left, right = ctx.clause_bounds(start, end, ",;:|")
     clause_before = ctx.text[left:start]
     sentence_before = ctx.text[sentence.start:start]
-    if not _statistical(ctx, sentence, start, r) and (
+    statistical = _statistical(ctx, sentence, start, r)
+    if not statistical and (
             any(v in clause_before for v in r.funding)
             or (re.search(r"最高(不超过)?$|最多$|不超过$", clause_before) and any(v in sentence_before for v in r.funding))):
         return "funding"
@@ -191,7 +194,7 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
         return "threshold"
     if is_target:
         return "target"
-    if _statistical(ctx, sentence, start, r):
+    if statistical:
         return "statistic"
     if any(v in ctx.text[left:right] for v in r.funding):
         return "funding"
