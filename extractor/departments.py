@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Department
-from .patterns import split_list, table, toml
+from .patterns import alternation, split_list, table, toml
 
 LEVELS = ("自治区", "自治州", "省", "市", "县", "区", "旗", "州", "盟", "乡", "镇", "苏木", "街道")
 
@@ -37,7 +37,7 @@ def lexicon() -> Lexicon:
     suffixes = tuple(sorted({r["suffix"] for r in table("department_suffixes") if r["suffix"]}, key=len, reverse=True))
     vague = frozenset(r["phrase"] for r in table("department_vague") if r["phrase"])
     rules = toml("obligations")
-    body = "|".join(map(re.escape, sorted(set(suffixes) | set(by_key), key=len, reverse=True)))
+    body = alternation(set(suffixes) | set(by_key))
     return Lexicon(
         by_key=by_key,
         suffixes=suffixes,

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from . import departments as dep
 from .model import Deadline, Department, Obligation, Section, Unit
-from .patterns import toml
+from .patterns import alternation, toml
 from .segment import section_at
 
 
@@ -24,11 +24,7 @@ class _Rules:
     table_lead: tuple[str, ...]
     table_cooperating: tuple[str, ...]
     table_task: tuple[str, ...]
-    table_deadline: tuple[str, ...]
 
-
-def _alt(words) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -38,19 +34,18 @@ def rules() -> _Rules:
     body = dep.lexicon().body_pattern
     names = rf"[^,。;:由()\n]{{0,60}}?(?:{body})"
     return _Rules(
-        labelled=re.compile(rf"(?P<label>{_alt(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
-        closing=re.compile(rf"^(?P<list>.+?)(?:{_alt(data['closing_verbs'])})$"),
-        line=re.compile(rf"(?:^(?P<label>{_alt(labels)})\s*[::]|【(?P<boxed>{_alt(labels)})】\s*[::]?)\s*(?P<list>[^【\n]+)",
+        labelled=re.compile(rf"(?P<label>{alternation(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
+        closing=re.compile(rf"^(?P<list>.+?)(?:{alternation(data['closing_verbs'])})$"),
+        line=re.compile(rf"(?:^(?P<label>{alternation(labels)})\s*[::]|【(?P<boxed>{alternation(labels)})】\s*[::]?)\s*(?P<list>[^【\n]+)",
                         re.M),
         inline=re.compile(rf"由(?P<list>{names}(?:(?:、|和|及){names})*)(?:会同(?P<coop>{names}(?:(?:、|和|及){names})*))?"
-                          rf"(?:{_alt(data['inline_verbs'])})"),
-        prose=re.compile(rf"(?:要|应|须|具体|主要)?(?:{_alt(data['prose_verbs'])})(?!人|同志)"),
+                          rf"(?:{alternation(data['inline_verbs'])})"),
+        prose=re.compile(rf"(?:要|应|须|具体|主要)?(?:{alternation(data['prose_verbs'])})(?!人|同志)"),
         labels=labels,
         table_department=tuple(data["table_department"]),
         table_lead=tuple(data["table_lead"]),
         table_cooperating=tuple(data["table_cooperating"]),
         table_task=tuple(data["table_task"]),
-        table_deadline=tuple(data["table_deadline"]),
     )
 
 

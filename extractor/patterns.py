@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -27,3 +28,8 @@ def table(name: str) -> tuple[dict[str, str], ...]:
 def split_list(value: str) -> list[str]:
     """Split a ``|``-separated cell into its non-empty items."""
     return [v.strip() for v in value.split("|") if v.strip()]
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so 不低于 wins over 低于)."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))

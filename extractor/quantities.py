@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .model import Amount, Deadline, Target, Unit
 from .numbers import ARABIC, CN_CHARS, CN_DIGIT, RANGE_SEP, clean, parse_number
-from .patterns import toml
+from .patterns import alternation, toml
 
 _CN_NUM = rf"[{''.join(CN_DIGIT)}十百千][{CN_CHARS}]+"
 
@@ -40,9 +40,6 @@ class _Rules:
     change_tail: re.Pattern[str]
 
 
-def _alt(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
@@ -51,27 +48,27 @@ def rules() -> _Rules:
     foreign = "".join({w[0] for w in data["money"]["foreign"]})
     number = rf"(?:{ARABIC}|{_CN_NUM})"
     money = re.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<n>{number})\s*(?P<mult>{_alt(mult)})?(?P<approx>多|余)?"
-        rf"(?:元?{RANGE_SEP}(?P<n2>{number})\s*(?P<m2>{_alt(mult)})?)?(?<![{foreign}])元"
+        rf"(?<![\d.])(?<!\d,)(?P<n>{number})\s*(?P<mult>{alternation(mult)})?(?P<approx>多|余)?"
+        rf"(?:元?{RANGE_SEP}(?P<n2>{number})\s*(?P<m2>{alternation(mult)})?)?(?<![{foreign}])元"
     )
     t = data["targets"]
     units = data["units"]["count"] + data["units"]["measure"]
     prefixes = data["units"]["prefixes"]
-    unit = rf"(?:(?:{_alt(prefixes)})?(?:{_alt(units)}))"
+    unit = rf"(?:(?:{alternation(prefixes)})?(?:{alternation(units)}))"
     quantity = re.compile(
         rf"(?<![\d.A-Za-z])(?<!\d,)(?P<n>{ARABIC})(?:(?:{unit})?{RANGE_SEP}(?P<n2>{ARABIC}))?\s*(?P<approx>多|余)?(?P<unit>{unit})"
-        rf"(?P<after>{_alt(list(t['after']))})?"
+        rf"(?P<after>{alternation(list(t['after']))})?"
     )
     f = data["funding"]
-    payer = re.compile(rf"([\u4e00-\u9fff]{{0,8}}(?:{_alt(f['payers'])}))(?:每年|每年度|相应|再|共|统筹)*(?:{_alt(f['verbs'])})")
+    payer = re.compile(rf"([\u4e00-\u9fff]{{0,8}}(?:{alternation(f['payers'])}))(?:每年|每年度|相应|再|共|统筹)*(?:{alternation(f['verbs'])})")
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
                   tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
-                  re.compile(rf"({_alt(list(t['before']) + t['goal'])})+$"),
-                  re.compile(rf"({_alt(list(t['before']))})"),
-                  re.compile(rf"({_alt(t['decrease'] + t['increase'])})(到|至)?$"))
+                  re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
+                  re.compile(rf"({alternation(list(t['before']))})"),
+                  re.compile(rf"({alternation(t['decrease'] + t['increase'])})(到|至)?$"))
 
 
 _LIST_ITEM = re.compile(r"\s*(\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳]|——|[一二三四五六七八九十]是|[-•·])")
