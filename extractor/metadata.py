@@ -9,7 +9,7 @@ from functools import lru_cache
 from .model import Metadata
 from .normalise import Header
 from .numbers import parse_number
-from .patterns import split_list, table, toml
+from .patterns import alternation, split_list, table, toml
 from .segment import is_title_line
 
 DOC_NUMBER = re.compile(
@@ -71,7 +71,7 @@ def gazetteer() -> Gazetteer:
                 by_name[name] = (r["name"], r["province"])
     names = sorted(by_name, key=len, reverse=True)
     return Gazetteer(by_code, by_name, provinces, cities,
-                     re.compile("(?:" + "|".join(map(re.escape, names)) + ")(?![省])"))
+                     re.compile(f"(?:{alternation(names)})(?![省])"))
 
 
 def _city_of(name: str) -> tuple[str, str] | None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from .model import Mapped
-from .patterns import toml
+from .patterns import alternation, toml
 
 Edit = tuple[int, int, str]
 
@@ -92,7 +92,7 @@ def _opencc_dictionary(name: str) -> dict[str, str]:
 def _t2s() -> _T2S:
     phrases = _opencc_dictionary("TSPhrases.txt")
     chars = {k: v for k, v in _opencc_dictionary("TSCharacters.txt").items() if len(k) == 1 and k != v}
-    pattern = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True))))
+    pattern = re.compile(alternation(phrases))
     return _T2S(pattern, phrases, str.maketrans(chars), frozenset(chars))
 
 
@@ -168,7 +168,7 @@ _NO_TEXT = re.compile(r"[\s|│\-_=*·•.…>]+|[A-Za-z ]{1,12}")
 @lru_cache(maxsize=1)
 def _boilerplate() -> _Boilerplate:
     data = toml("boilerplate")
-    words = "|".join(map(re.escape, sorted(data["prefixes_with_colon"], key=len, reverse=True)))
+    words = alternation(data["prefixes_with_colon"])
     return _Boilerplate(
         with_colon=re.compile(rf"^\s*[【\[]?({words})[】\]]?\s*[::]"),
         prefixes=tuple(data["prefixes"]),
@@ -295,8 +295,8 @@ def collapse_whitespace(m: Mapped) -> Mapped:
 def title_ending() -> re.Pattern[str]:
     """Matches the document-type word that ends an official title."""
     data = toml("document")
-    kinds = "|".join(map(re.escape, data["title_endings"]))
-    notes = "|".join(map(re.escape, data["title_notes"]))
+    kinds = alternation(data["title_endings"])
+    notes = alternation(data["title_notes"])
     return re.compile(rf"({kinds})(\(({notes})\))?$")
 
 
