@@ -204,6 +204,14 @@ def _header_labels() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?:^|(?<=[|│•·\s]))({'|'.join(spaced)})\s*[::]?\s*"), by_label
 
 
+@lru_cache(maxsize=1)
+def _header_runs() -> re.Pattern[str]:
+    """Splits ``索引号:… 发文机关:… 成文日期:…`` written on one line before each later label."""
+    _, by_label = _header_labels()
+    spaced = ["\\s*".join(map(re.escape, label)) for label in sorted(by_label, key=len, reverse=True)]
+    return re.compile(rf"\s+(?=(?:{'|'.join(spaced)})\s*[::])")
+
+
 @dataclass
 class Header:
     """Fields of the metadata block, by field name (first value wins)."""
@@ -218,7 +226,8 @@ def _parse_header_line(line: str) -> dict[str, str] | None:
     from its value, so a sentence that starts with ``标题`` is not a header.
     """
     pattern, by_label = _header_labels()
-    cells = [c.strip(" •·\t") for c in re.split(r"[|│]", line)]
+    runs = _header_runs()
+    cells = [part.strip(" •·\t") for c in re.split(r"[|│]", line) for part in runs.split(c)]
     cells = [c for c in cells if c]
     if not cells:
         return None

@@ -238,7 +238,7 @@ def _comparator(before: str, after: str | None, ranged: bool, r: _Rules) -> str:
         return "range"
     if after:
         return r.after[after]
-    words = r.comparator_before.findall(before)
+    words = [w for w in r.comparator_before.findall(before) if r.before[w] != "~" or before.endswith(w)]
     return r.before[words[-1]] if words else "="
 
 
@@ -304,7 +304,7 @@ def targets(ctx: Context) -> list[Target]:
         before_q = ctx.text[left:s]
         if before_q.endswith(r.descriptive_before) or ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
             continue
-        if re.search(r"每(?![年季月天日个家项户名位万千百])", before_q):
+        if re.search(r"每(新增|增加|提升|提高|减少|降低|超过|达到|认定|获得|引进|投资|实现)", before_q):
             continue
         if m.group("unit").endswith("元") and (any(v in ctx.text[left:right] or v in before_sentence for v in r.funding)
                                                or re.search(r"(最高|最多)(不超过)?$", before_q)):
