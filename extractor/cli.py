@@ -37,6 +37,9 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
         except InputError as exc:
             failures.append((path, str(exc)))
             continue
+        except Exception as exc:  # a pipeline bug must not stop the batch
+            failures.append((path, f"extraction failed ({type(exc).__name__}: {exc})"))
+            continue
         results.append(document.to_json() if fmt == "json" else render_text(document))
     if fmt == "json" and results:
         click.echo(json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=2))
@@ -69,6 +72,9 @@ def segment(files: tuple[str, ...], sentences: bool) -> None:
             document = process(read(path), with_doc=False)
         except InputError as exc:
             failures.append((path, str(exc)))
+            continue
+        except Exception as exc:  # a pipeline bug must not stop the batch
+            failures.append((path, f"extraction failed ({type(exc).__name__}: {exc})"))
             continue
         click.echo(render_tree(document, sentences))
     finish(failures)

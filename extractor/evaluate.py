@@ -178,7 +178,6 @@ def evaluate_dirs(gold_dir: Path, pred_dir: Path | None, predictions: dict[str, 
 
 def predict_dir(gold_dir: Path, docs_dir: Path | None = None) -> tuple[dict[str, dict], list[str]]:
     """Run the extractor on the document named like each gold file (searched under docs_dir)."""
-    from .model import InputError
     from .pipeline import extract_file
 
     root = docs_dir or gold_dir.parent
@@ -195,7 +194,7 @@ def predict_dir(gold_dir: Path, docs_dir: Path | None = None) -> tuple[dict[str,
             continue
         try:
             predictions[gold_file.stem] = extract_file(path).to_json()
-        except InputError:
+        except Exception:  # unreadable input or a pipeline bug: scored as an empty prediction
             missing.append(gold_file.stem)
     return predictions, missing
 

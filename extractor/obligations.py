@@ -229,14 +229,17 @@ def _merge(ob: Obligation, mk: _Marking) -> None:
 
 
 def _prose_obligations(text: str, prose: list[_Marking], sentences: list[Unit], starts: list[int],
-                       claimed: list[tuple[int, int]]) -> list[Obligation]:
+                       claimed: list[Obligation]) -> list[Obligation]:
     """Duties written as prose (县商务局负责…), outside the tasks that explicit markings claim.
 
     Each governs its sentence from its subject up to the next such duty.
     """
     out = []
     for i, mk in enumerate(prose):
-        if any(s <= mk.start < e for s, e in claimed):
+        holder = next((o for o in claimed if o.start <= mk.start < o.end), None)
+        if holder is not None:
+            if holder.marking.startswith("由"):  # 由X负责…,Y负责…: one sentence, both bodies
+                _merge(holder, mk)
             continue
         sent = _sentence_of(sentences, starts, mk.start)
         e = sent.end if sent else mk.end
@@ -292,7 +295,7 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
         boundary = mk.end
     for s, e, task, units, marking in _table_obligations(text, r):
         found.append(Obligation(task, [u.name for u in units], None, s, e, marking, units=units))
-    found += _prose_obligations(text, prose, sentences, starts, [(o.start, o.end) for o in found])
+    found += _prose_obligations(text, prose, sentences, starts, list(found))
     for ob in found:
         inside = [d for d in deadlines if ob.start <= d.start < ob.end + 1]
         if not inside:

@@ -141,6 +141,8 @@ class Context:
         return i < len(self.deadlines) and self.deadlines[i].start < sentence.end
 
 
+_PAYMENT = re.compile(r"安排|给予|奖励|补贴|补助|奖补|资助|贴息|拨付|出资")
+_PLAN_LEAD = re.compile(r"\s*[“\"]?(十[一二三四五六七八九])五[”\"]?(?:期间|以来|时期)")
 _YEAR_LEAD = re.compile(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
 
 
@@ -157,7 +159,15 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     if any(w in before for w in ("截至", "截止", "同比", *r.projection)):
         return True
     if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
-        return True
+        whole = max(ctx.text.rfind("。", 0, sentence.start), ctx.text.rfind("\n", 0, sentence.start)) + 1
+        if not ctx.has_deadline(Unit("s", whole, sentence.start, "")):
+            return True
+    if ctx.doc_year:
+        past_year = re.search(r"((?:19|20)\d{2})年(?:底|末)?的?$", clause_before)
+        plan = _PLAN_LEAD.match(sentence.text)
+        if (past_year and int(past_year.group(1)) < ctx.doc_year) or (
+                plan and 1955 + 5 * int(parse_number(plan.group(1)) or 0) < ctx.doc_year):
+            return True
     full = sentence.start
     if not _YEAR_LEAD.match(sentence.text):
         # A clause after ";" reports the same year as its whole sentence: 2023年…;实现营业收入….
@@ -220,7 +230,8 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         left, _ = ctx.clause_bounds(s, e)
         is_target = e in target_ends
         role = _role(ctx, sentence, s, e, r, is_target)
-        recurrence = "yearly" if role == "funding" and re.search(r"每年|每年度|逐年", ctx.text[sentence.start:s]) else None
+        clause_left, _ = ctx.clause_bounds(s, e, ",;:")
+        recurrence = "yearly" if role == "funding" and re.search(r"每年|每年度|逐年", ctx.text[clause_left:s]) else None
         purpose = next((p for p in r.purposes if p in ctx.text[left:min(len(ctx.text), e + 12)]), None) if role == "funding" else None
         payer_m = None
         if role == "funding":
@@ -238,6 +249,7 @@ def _comparator(before: str, after: str | None, ranged: bool, r: _Rules) -> str:
         return "range"
     if after:
         return r.after[after]
+    before = re.split(r"\d[\d.]*[^、,;\d]*?的", before)[-1]  # not the bound of a modifier: 超50亿元的企业3家
     words = [w for w in r.comparator_before.findall(before) if r.before[w] != "~" or before.endswith(w)]
     return r.before[words[-1]] if words else "="
 
@@ -306,7 +318,8 @@ def targets(ctx: Context) -> list[Target]:
             continue
         if re.search(r"每(新增|增加|提升|提高|减少|降低|超过|达到|认定|获得|引进|投资|实现)", before_q):
             continue
-        if m.group("unit").endswith("元") and (any(v in ctx.text[left:right] or v in before_sentence for v in r.funding)
+        if m.group("unit").endswith("元") and (any(v in ctx.text[left:right] for v in r.funding)
+                                               or _PAYMENT.search(before_sentence)
                                                or re.search(r"(最高|最多)(不超过)?$", before_q)):
             continue
         if _condition(ctx, sentence, s, e, left, r):

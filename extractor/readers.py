@@ -236,7 +236,7 @@ _SENTENCE_END = tuple("。;!?:”」』)》；！？：）")
 _HEADING_START = re.compile(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、](?!\d)|\(\d+\)|[①-⑳]|第[一二三四五六七八九十百]+[章节条]|附件)")
 
 
-_Line = tuple[float, str, float | None]
+_Line = tuple[float, str, float | None, float | None]  # top, text, left and right edge (None for tables)
 
 
 def _page_lines(page) -> list[_Line]:
@@ -251,16 +251,16 @@ def _page_lines(page) -> list[_Line]:
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
     body = page.filter(outside) if boxes else page
-    lines = [(ln["top"], ln["text"], ln["x1"]) for ln in body.extract_text_lines(layout=False, strip=True)]
+    lines = [(ln["top"], ln["text"], ln["x0"], ln["x1"]) for ln in body.extract_text_lines(layout=False, strip=True)]
     for table in tables:
         rows = [[(c or "").replace("\n", "").strip() for c in row] for row in table.extract()]
         rows = [row for row in rows if any(row)]
         if sum(sum(1 for c in row if c) > 1 for row in rows) * 2 < len(rows):
             # A frame drawn around running text, not a table: keep its lines as text.
             body_words = page.crop(table.bbox).extract_text_lines(layout=False, strip=True)
-            lines.extend((ln["top"], ln["text"], ln["x1"]) for ln in body_words)
+            lines.extend((ln["top"], ln["text"], ln["x0"], ln["x1"]) for ln in body_words)
             continue
-        lines.append((table.bbox[1], "\n".join(" | ".join(row) for row in rows), None))
+        lines.append((table.bbox[1], "\n".join(" | ".join(row) for row in rows), None, None))
     return sorted(lines, key=lambda x: x[0])
 
 
@@ -271,34 +271,38 @@ def _strip_running(pages: list[list[_Line]], heights: list[float]) -> list[list[
 
     edge: Counter[str] = Counter()
     for lines, height in zip(pages, heights):
-        for top, text, _ in lines:
+        for top, text, *_ in lines:
             if top < height * 0.1 or top > height * 0.88:
                 edge[key(text)] += 1
     repeated = {k for k, n in edge.items() if n >= max(2, len(pages) // 2)}
     out = []
     for lines, height in zip(pages, heights):
         kept = []
-        for top, text, x1 in lines:
+        for top, text, x0, x1 in lines:
             at_edge = top < height * 0.1 or top > height * 0.88
             if at_edge and (key(text) in repeated or _PAGE_NUMBER.match(text)):
                 continue
-            kept.append((top, text, x1))
+            kept.append((top, text, x0, x1))
         out.append(kept)
     return out
 
 
 def _join_lines(lines: list[_Line]) -> str:
-    """Join lines the layout broke mid-sentence; keep real paragraph ends."""
+    """Join lines the layout broke mid-sentence; keep real paragraph ends and right-aligned lines."""
     if not lines:
         return ""
-    right = sorted(x1 for _, _, x1 in lines if x1 is not None)
+    right = sorted(x1 for *_, x1 in lines if x1 is not None)
+    left = sorted(x0 for _, _, x0, _ in lines if x0 is not None)
     full = right[int(len(right) * 0.9)] if right else 0
+    margin = left[int(len(left) * 0.1)] if left else 0
     parts: list[str] = []
-    for i, (_, text, x1) in enumerate(lines):
+    for i, (_, text, x0, x1) in enumerate(lines):
         parts.append(text)
-        nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
-        broken = (x1 is not None and x1 >= full - 15 and not text.endswith(_SENTENCE_END) and "|" not in text
-                  and nxt and not _HEADING_START.match(nxt) and "|" not in nxt)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        broken = (x1 is not None and x0 is not None and nxt is not None and nxt[2] is not None
+                  and x1 >= full - 15 and x0 <= margin + 60 and nxt[2] <= margin + 60
+                  and not text.endswith(_SENTENCE_END) and "|" not in text
+                  and not _HEADING_START.match(nxt[1]) and "|" not in nxt[1])
         parts.append("" if broken else "\n")
     return "".join(parts).strip()
 

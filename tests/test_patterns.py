@@ -330,3 +330,13 @@ def test_spaced_digits_and_menu_bars_from_web_copies():
     assert doc.metadata.title == "某市人民政府关于加快发展的意见"
     assert [d.date for d in doc.deadlines] == ["2027-12-31"]
     assert [a.value_yuan for a in doc.amounts] == [9e10]
+
+
+def test_past_periods_capacities_and_modifier_bounds():
+    text = ("“十三五”期间,全市累计完成技改投资215亿元。规模由2012年的1万亿元增长至2020年的5.3万亿元。\n"
+            "加快年产20万吨光伏玻璃项目建设。到2025年,新增标准机架2000架,超50亿元的企业达到3家,"
+            "抽检合格率稳定在98%以上。(责任单位:县商务局、县人社局、团县委、市政府各部门)")
+    doc = run(text, "2023-04-01")
+    assert [(t.value, t.unit, t.comparator) for t in doc.targets] == [(2000, "架", "="), (3, "家", "="), (98, "%", ">=")]
+    assert [d.date for d in doc.deadlines] == ["2025-12-31"]
+    assert doc.obligations[0].departments == ["县商务局", "县人社局", "团县委"]
