@@ -35,6 +35,11 @@ def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[
 
 
 @lru_cache(maxsize=1)
+def _bare_followers() -> tuple[str, ...]:
+    return tuple(toml("deadlines")["context"]["bare_year_followers"])
+
+
+@lru_cache(maxsize=1)
 def _strong_goal() -> tuple[str, ...]:
     return tuple(toml("deadlines")["context"]["strong_goal"])
 
@@ -126,6 +131,8 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue
         if rule.goal_only and base is not None and g.get("y") and int(g["y"]) < base.year:
             continue
+        if rule.goal_only and rule.kind == "year" and not (text[e:e + 1] in ",;" or text.startswith(_bare_followers(), e)):
+            continue  # 2024年城镇老旧小区改造项目: the year names a plan, it bounds nothing
         if rule.kind == "relative" and (re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:])
                                         or "起" in text[max(text.rfind(",", 0, s), text.rfind("。", 0, s)) + 1:s]):
             continue  # a condition (在10年内迁离的), a sanction (5年内取消) or a span from another event (自注册之日起)
@@ -144,6 +151,8 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
                 return None, None
             d = int(g["d"]) if g.get("d") else (28 if m == 2 else calendar.monthrange(2001, m)[1])
             return f"XXXX-{m:02d}-{d:02d}", "yearly"
+        if kind == "yearly_end":
+            return "XXXX-12-31", "yearly"
         if kind == "day":
             return date(int(g["y"]), int(g["m"]), int(g["d"])).isoformat(), None
         if kind == "month":

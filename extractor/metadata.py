@@ -37,7 +37,7 @@ def _date(raw: str | None) -> str | None:
 
 def _cn_date(m: re.Match[str]) -> str | None:
     y = m.group("y")
-    year = int(y) if y.isdigit() else int("".join(str(parse_number(c) or 0) for c in y))
+    year = int(y) if y.isdigit() else int("".join(str(int(parse_number(c) or 0)) for c in y))
     mo, d = parse_number(m.group("m")), parse_number(m.group("d"))
     if not mo or not d or not 1 <= mo <= 12 or not 1 <= d <= 31:
         return None
@@ -206,7 +206,7 @@ def extract(text: str, header: Header) -> Metadata:
             seen.setdefault(number)
     for m in DOC_NUMBER.finditer(text):
         number = doc_number(m.group())
-        if number and number != own and text[max(0, m.start() - 1):m.start()] in ("(", "》", "、", "和"):
+        if number and number != own:
             seen.setdefault(number)
     meta.cited_doc_numbers = list(seen)
     meta.cited_documents = cited

@@ -310,25 +310,26 @@ def title_ending() -> re.Pattern[str]:
 
 
 def join_title(m: Mapped, window: int = 15) -> Mapped:
-    """Join a title broken over lines: ``关于…\\n…实施意见`` becomes one line."""
+    """Join a title broken over two or three lines: ``关于…\n…实施意见`` becomes one line."""
     ends = title_ending()
     lines = m.text.split("\n")
-    edits: list[Edit] = []
     pos = 0
     for n, line in enumerate(lines[: window - 1]):
-        nxt = lines[n + 1] if n + 1 < len(lines) else ""
-        if (
-            line and nxt and len(line) + len(nxt) <= 80
-            and not ends.search(line) and ends.search(nxt)
-            and not re.search(r"[。,;:!?]", line + nxt)
-            and "关于" in line + nxt and len(nxt) <= 40 and "|" not in line + nxt
-            and not re.search(r"[日号]$", line)
-            and not re.match(r"^[一二三四五六七八九十\d(]", nxt)
-        ):
-            edits.append((pos + len(line), pos + len(line) + 1, ""))
-            break
+        for extra in (1, 2):
+            parts = lines[n:n + extra + 1]
+            joined = "".join(parts)
+            if (
+                len(parts) == extra + 1 and all(parts) and len(joined) <= 90
+                and not any(ends.search(p) for p in parts[:-1]) and ends.search(parts[-1])
+                and not re.search(r"[。,;:!?|]", joined) and "关于" in joined
+                and not any(re.search(r"[日号]$", p) for p in parts[:-1])
+                and not any(re.match(r"^[一二三四五六七八九十\d(]", p) for p in parts[1:])
+                and all(len(p) <= 40 for p in parts[1:])
+            ):
+                cut = [pos + sum(len(p) + 1 for p in parts[:i + 1]) - 1 for i in range(extra)]
+                return apply_edits(m, [(c, c + 1, "") for c in cut])
         pos += len(line) + 1
-    return apply_edits(m, edits)
+    return m
 
 
 def normalise(m: Mapped) -> tuple[Mapped, Header]:

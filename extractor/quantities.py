@@ -185,7 +185,7 @@ def _role(ctx: Context, sentence: Unit, start: int, end: int, r: _Rules, is_targ
     before = ctx.text[max(sentence.start, start - 3):start]
     after = ctx.text[end:end + 12]
     if re.match(r"(标准煤|标煤)?(及)?(以上|以下)(\(含\))?(的|[\u4e00-\u9fff])", after) or (
-        before.endswith(("超", "超过")) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右"))
+        before.endswith(("超", "超过", "逾")) and re.match(r"[\u4e00-\u9fff“”\"]", after) and not after.startswith(("以上", "左右"))
     ):
         return "threshold"
     left, right = ctx.clause_bounds(start, end, ",;:|")
@@ -231,7 +231,8 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         is_target = e in target_ends
         role = _role(ctx, sentence, s, e, r, is_target)
         clause_left, _ = ctx.clause_bounds(s, e, ",;:")
-        recurrence = "yearly" if role == "funding" and re.search(r"每年|每年度|逐年", ctx.text[clause_left:s]) else None
+        recurrence = "yearly" if role == "funding" and (re.search(r"每年|每年度|逐年", ctx.text[clause_left:s])
+                                                        or ctx.text.startswith("/年", e)) else None
         purpose = next((p for p in r.purposes if p in ctx.text[left:min(len(ctx.text), e + 12)]), None) if role == "funding" else None
         payer_m = None
         if role == "funding":
@@ -280,7 +281,10 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
 def _support_condition(ctx: Context, sentence: Unit, end: int) -> bool:
     """A number before the money a support rule pays (对…1000万元以上的,给予…50万元)."""
     rest = ctx.text[end:sentence.end]
-    cut = re.search(r"的[,;]", rest)
+    cut = re.search(r"[,;]", rest)
+    own = rest[:cut.start()] if cut else rest
+    if cut and "的" not in own:
+        return False  # the number closes its own clause; a support rule after it is another matter
     if cut and re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", rest[cut.end():]):
         return True
     return bool(re.search(r"(给予|奖励|补贴|补助|奖补|资助|贴息)[^。;]*?(\d|[一二三四五六七八九十百千])[\d.]*\s*(万|亿|千)?(元|%)", rest))
