@@ -120,6 +120,18 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     return found
 
 
+def _longest_bodies(text: str, start: int) -> str:
+    """The longest run of body names from ``start`` (区委组织部、区人力社保局, not just 区委)."""
+    stop = re.compile(r"[,;。\n]").search(text, start)
+    span = text[start:stop.start() if stop else len(text)]
+    best = ""
+    for end in range(2, min(len(span), 80) + 1):
+        names = dep.split(span[:end])
+        if names and all(dep.is_body(n) for n in names) and span[:end].endswith(names[-1][-2:]):
+            best = span[:end]
+    return best
+
+
 def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
     """由X负责… governs its sentence; X负责… opening a clause governs up to the next such duty."""
     found = []
@@ -128,7 +140,7 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
             continue
         groups = [("listed", m.group("list"))]
         if m.group("coop"):
-            groups.append(("cooperating", m.group("coop")))
+            groups.append(("cooperating", _longest_bodies(text, m.start("coop"))))
         units = _units(groups)
         if units and all(dep.is_body(u.name) for u in units):
             mk = _Marking(m.start(), m.end(), units, True, m.group())
@@ -281,6 +293,8 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
             # A marking at the end of a heading line governs the item's body below it.
             nxt = next((m.start for m in markings if m.start > mk.end), len(text))
             s, e = _trim(text, line_end + 1, min(sec.end, nxt))
+            if e <= s:  # nothing below the heading: the heading is the task
+                s, e = _trim(text, sec.start + len(sec.marker), mk.start)
             short = False
         if short and previous is not None and not text[boundary:mk.start].strip(" \n。;,"):
             _merge(previous, mk)

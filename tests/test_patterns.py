@@ -340,3 +340,15 @@ def test_past_periods_capacities_and_modifier_bounds():
     assert [(t.value, t.unit, t.comparator) for t in doc.targets] == [(2000, "架", "="), (3, "家", "="), (98, "%", ">=")]
     assert [d.date for d in doc.deadlines] == ["2025-12-31"]
     assert doc.obligations[0].departments == ["县商务局", "县人社局", "团县委"]
+
+
+def test_chinese_numeral_signing_date_joint_lists_and_heading_markings():
+    text = ("某县人民政府办公室\n关于印发《某县促进消费\n若干措施》的通知\n二〇二三年十二月二十日\n"
+            "(一)完善机制。由县委编办会同县委组织部、县人社局研究设立专门机构。\n"
+            "(二)强化科技支撑【责任单位】县科技局、县农业农村局\n(三)年度评选。每年年底前评选一批龙头企业。")
+    doc = process(Source("c.txt", "txt", text))
+    assert doc.metadata.date_written == "2023-12-20"
+    assert doc.metadata.title == "某县人民政府办公室关于印发《某县促进消费若干措施》的通知"
+    assert [o.departments for o in doc.obligations] == [["县委编办", "县委组织部", "县人社局"], ["县科技局", "县农业农村局"]]
+    assert doc.obligations[1].text == "强化科技支撑"
+    assert [(d.date, d.recurrence) for d in doc.deadlines] == [("XXXX-12-31", "yearly")]

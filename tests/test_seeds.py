@@ -80,7 +80,7 @@ def test_task_texts_start_with_words_not_punctuation(seed_docs):
 
 
 def test_unseen_style_notices_stay_above_the_bar():
-    """Twenty-six notices written for evaluation (tests/probes), annotated from EXTRACTION.md by hand."""
+    """Thirty-three notices written for evaluation (tests/probes), annotated from EXTRACTION.md by hand."""
     probes = CORPORA.parent / "tests" / "probes"
     predictions, missing = predict_dir(probes / "gold", probes / "docs")
     assert missing == []
