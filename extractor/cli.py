@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import click
 
-from .model import InputError
+from .model import Document, InputError
 
 
 def fail(path: str, reason: str) -> None:
@@ -30,23 +31,26 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
     from .report import render_text
 
     failures: list[tuple[str, str]] = []
-    results = []
-    for path in files:
-        try:
-            document = extract_file(path)
-        except InputError as exc:
-            failures.append((path, str(exc)))
-            continue
-        except Exception as exc:  # a pipeline bug must not stop the batch
-            failures.append((path, f"extraction failed ({type(exc).__name__}: {exc})"))
-            continue
-        results.append(document.to_json() if fmt == "json" else render_text(document))
+    results = [document.to_json() if fmt == "json" else render_text(document)
+               for document in each_document(files, extract_file, failures)]
     if fmt == "json" and results:
         click.echo(json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=2))
     elif fmt == "text":
         for text in results:
             click.echo(text)
     finish(failures)
+
+
+def each_document(files: Iterable[str], run: Callable[[str], Document],
+                  failures: list[tuple[str, str]]) -> Iterator[Document]:
+    """Run each file; unreadable files and pipeline bugs go to ``failures`` and the batch goes on."""
+    for path in files:
+        try:
+            yield run(path)
+        except InputError as exc:
+            failures.append((path, str(exc)))
+        except Exception as exc:  # a pipeline bug must not stop the batch
+            failures.append((path, f"extraction failed ({type(exc).__name__}: {exc})"))
 
 
 def finish(failures: list[tuple[str, str]]) -> None:
@@ -67,15 +71,7 @@ def segment(files: tuple[str, ...], sentences: bool) -> None:
     from .report import render_tree
 
     failures: list[tuple[str, str]] = []
-    for path in files:
-        try:
-            document = process(read(path), with_doc=False)
-        except InputError as exc:
-            failures.append((path, str(exc)))
-            continue
-        except Exception as exc:  # a pipeline bug must not stop the batch
-            failures.append((path, f"extraction failed ({type(exc).__name__}: {exc})"))
-            continue
+    for document in each_document(files, lambda path: process(read(path), with_doc=False), failures):
         click.echo(render_tree(document, sentences))
     finish(failures)
 
