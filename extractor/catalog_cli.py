@@ -64,7 +64,8 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None) -> None:
                 summary.add(outcome)
                 bar.update(1)
         catalog.finish_run(run_id, summary)
-    click.echo(f"{summary.added} added, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+    click.echo(f"{summary.added} added, {summary.merged} merged, {summary.unchanged} unchanged, "
+               f"{summary.replaced} replaced, "
                f"{len(summary.failures)} failed; extracted {summary.obligations} obligations, "
                f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines -> {db_path}")
     for path, reason in summary.failures:
@@ -144,10 +145,14 @@ def show(doc: str, db_path: str, fmt: str) -> None:
         return
     d = data["document"]
     click.echo(f"#{d['id']} {d['title'] or d['name']}")
-    for key in ("doc_number", "issuer", "city", "province", "date_written", "date_published", "validity",
-                "path", "format", "hash"):
+    for key in ("doc_number", "issuer", "province", "city", "county", "level", "date_written", "date_published",
+                "validity"):
         if d[key]:
             click.echo(f"  {key}: {d[key]}")
+    click.echo(f"\nSources ({len(data['sources'])})")
+    for s in data["sources"]:
+        kept = " kept" if s["hash"] == d["hash"] else ""
+        click.echo(f"  {s['path']} ({s['format']}{kept}, sha256 {s['hash'][:12]})")
     click.echo(f"\nSections ({len(data['sections'])})")
     for s in data["sections"]:
         click.echo(f"  {'  ' * (s['level'] - 1)}{s['marker']} {s['title']}")

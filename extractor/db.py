@@ -175,8 +175,71 @@ def _v1(db: sqlite_utils.Database) -> None:
         FROM amounts a JOIN documents d ON d.id = a.document_id WHERE a.role = 'funding'""")
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """One notice, one record: sources (copies) of a document, its place and level, identity keys, lineage."""
+    from .identity import bands, signature, title_keys
+
+    for column, kind in (("county", str), ("level", str), ("signature", bytes)):
+        db["documents"].add_column(column, kind)
+    db["runs"].add_column("merged", int)
+    db["sources"].create({
+        "id": int, "document_id": int, "hash": str, "path": str, "format": str, "name": str, "encoding": str,
+        "run_id": int, "ingested_at": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id")], not_null={"hash", "path"})
+    db["sources"].create_index(["path"], unique=True)
+    db["sources"].create_index(["hash"])
+    db["sources"].create_index(["document_id"])
+    db["fingerprints"].create({"band": int, "document_id": int}, foreign_keys=[("document_id", "documents", "id")])
+    db["fingerprints"].create_index(["band"])
+    db["fingerprints"].create_index(["document_id"])
+    db["title_keys"].create({"key": str, "head": str, "document_id": int},
+                            foreign_keys=[("document_id", "documents", "id")])
+    db["title_keys"].create_index(["key"])
+    db["title_keys"].create_index(["document_id"])
+    db["citations"].add_column("title_key", str)
+    db["citations"].add_column("head", str)
+    db["citations"].create_index(["title_key"])
+    db["links"].create({"id": int, "child_id": int, "parent_id": int, "link": str, "score": float,
+                        "citation_id": int}, pk="id",
+                       foreign_keys=[("child_id", "documents", "id"), ("parent_id", "documents", "id")])
+    db["links"].create_index(["child_id"])
+    db["links"].create_index(["parent_id"])
+    for column, kind in (("indicator_key", str), ("family", str), ("value_norm", float), ("value_max_norm", float),
+                         ("unit_norm", str)):
+        db["targets"].add_column(column, kind)
+    db["targets"].create_index(["indicator_key"])
+    db["amounts"].add_column("kind", str)
+    db["amounts"].add_column("unit", str)
+    db["documents"].create_index(["city"])
+    db["documents"].create_index(["county"])
+    db.execute("CREATE VIRTUAL TABLE title_index USING fts5(title_words, opening_words)")
+    db.create_view("sources_per_document", """
+        SELECT d.id, d.title, d.doc_number, d.city, count(s.id) AS sources, group_concat(s.path, ' | ') AS paths
+        FROM documents d LEFT JOIN sources s ON s.document_id = d.id GROUP BY d.id""")
+
+    from .indicators import classify_rows
+
+    for row in db.query("SELECT id, hash, path, format, name, encoding, run_id, ingested_at, title, text "
+                        "FROM documents"):
+        db["sources"].insert({k: row[k] for k in ("hash", "path", "format", "name", "encoding", "run_id",
+                                                  "ingested_at")} | {"document_id": row["id"]})
+        sig = signature(row["text"] or "")
+        db["documents"].update(row["id"], {"signature": sig.tobytes()})
+        db["fingerprints"].insert_all({"band": b, "document_id": row["id"]} for b in bands(sig))
+        db["title_keys"].insert_all({"key": k, "head": h, "document_id": row["id"]} for k, h in title_keys(row["title"]))
+    for row in list(db.query("SELECT id, title FROM citations")):
+        keys = title_keys(row["title"])
+        if keys:
+            db["citations"].update(row["id"], {"title_key": keys[0][0], "head": keys[0][1]})
+    for row in list(db.query("SELECT id, indicator, unit, value, value_max FROM targets")):
+        db["targets"].update(row["id"], classify_rows([row])[0])
+    from .lineage import link
+
+    link(db, [r[0] for r in db.execute("SELECT id FROM documents")])
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -187,7 +250,7 @@ class Outcome:
     """What ingesting one file did."""
 
     path: str
-    status: str  # added | unchanged | replaced | failed
+    status: str  # added | merged | unchanged | replaced | failed
     document_id: int | None = None
     reason: str = ""
     obligations: int = 0
@@ -198,9 +261,10 @@ class Outcome:
 
 @dataclass
 class Summary:
-    """Totals of one ingest run."""
+    """Totals of one ingest run (the item counts are set by :meth:`Catalog.finish_run`)."""
 
     added: int = 0
+    merged: int = 0
     unchanged: int = 0
     replaced: int = 0
     obligations: int = 0
@@ -214,8 +278,6 @@ class Summary:
             self.failures.append((outcome.path, outcome.reason))
             return
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
-        for key in ("obligations", "targets", "amounts", "deadlines"):
-            setattr(self, key, getattr(self, key) + getattr(outcome, key))
 
 
 @dataclass
@@ -364,9 +426,24 @@ class Catalog:
             return self.db["runs"].insert({"started_at": _now(), "arguments": " ".join(arguments)}).last_pk
 
     def finish_run(self, run_id: int, summary: Summary) -> None:
-        values = {k: v for k, v in asdict(summary).items() if k != "failures"}
+        """Close a run: link the notices it brought in to their parents, and record its totals."""
         with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.link([r[0] for r in self.conn.execute(
+                "SELECT id FROM documents WHERE run_id = ? UNION SELECT document_id FROM sources WHERE run_id = ?",
+                [run_id, run_id])])
+            for kind in ("obligations", "targets", "amounts", "deadlines"):
+                setattr(summary, kind, self.conn.execute(
+                    f"SELECT count(*) FROM {kind} WHERE document_id IN (SELECT id FROM documents WHERE run_id = ?)",
+                    [run_id]).fetchone()[0])
+            values = {k: v for k, v in asdict(summary).items() if k != "failures"}
             self.db["runs"].update(run_id, {**values, "failed": len(summary.failures), "finished_at": _now()})
+
+    def link(self, document_ids: list[int]) -> None:
+        """Resolve citations and (re)build lineage links around these documents (inside a transaction)."""
+        from .lineage import link
+
+        link(self.db, document_ids)
 
     def record_failure(self, run_id: int, path: str, reason: str) -> None:
         with self.conn:
@@ -398,69 +475,155 @@ class Catalog:
             digest = hashlib.sha256(p.read_bytes()).hexdigest()
         except OSError as exc:
             raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
-        key = str(p.resolve())
-        if self._unchanged(digest, key):
-            return Outcome(str(path), "unchanged", self._id_of(digest))
-        return self.ingest_document(process(read(p)), digest, key, run_id, str(path))
+        return self._ingest(digest, str(p.resolve()), lambda: process(read(p)), run_id, str(path))
 
     def ingest_bytes(self, data: bytes, name: str, run_id: int | None = None) -> Outcome:
         """Ingest one notice given as bytes (standard input)."""
         digest = hashlib.sha256(data).hexdigest()
-        key = f"<stdin>/{name}"
-        if self._unchanged(digest, key):
-            return Outcome(name, "unchanged", self._id_of(digest))
-        return self.ingest_document(process(read_bytes(data, name)), digest, key, run_id, name)
+        return self._ingest(digest, f"<stdin>/{name}", lambda: process(read_bytes(data, name)), run_id, name)
 
-    def _id_of(self, digest: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE hash = ?", [digest]).fetchone()
-        return row[0] if row else None
+    def _source(self, sql: str, *params: Any) -> dict[str, Any] | None:
+        rows = list(self.db.query(f"SELECT * FROM sources WHERE {sql}", params))
+        return rows[0] if rows else None
 
-    def _unchanged(self, digest: str, key: str) -> bool:
-        """Whether this content is catalogued and the path holds no other version."""
-        row = self.conn.execute("SELECT count(*) FROM documents WHERE path = ? AND hash != ?", [key, digest]).fetchone()
-        return self._id_of(digest) is not None and row[0] == 0
+    def _ingest(self, digest: str, key: str, make: Callable[[], Document], run_id: int | None,
+                shown: str) -> Outcome:
+        """Add a copy at ``key``: unchanged, a new source of a known notice (merged), or a new notice (added)."""
+        at_key = self._source("path = ?", key)
+        if at_key and at_key["hash"] == digest:
+            return Outcome(shown, "unchanged", at_key["document_id"])
+        if not at_key and (same := self._source("hash = ?", digest)):
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._add_source(same["document_id"], digest, key, same["format"], same["name"], same["encoding"],
+                                 run_id)
+            return Outcome(shown, "merged", same["document_id"])
+        return self.ingest_document(make(), digest, key, run_id, shown)
 
     def ingest_document(self, document: Document, digest: str, path: str, run_id: int | None = None,
                         shown: str | None = None) -> Outcome:
-        """Store one extracted document in one transaction, replacing the older version at its path."""
+        """Store one extracted copy in one transaction: a new notice, or a new source of the notice it copies."""
+        from .identity import Identity, bands, format_rank, same_notice, signature
+
         shown = shown or path
+        sig = signature(document.text)
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            old = [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE path = ? AND hash != ?",
-                                                   [path, digest])]
-            for doc_id in old:
-                self.delete_document(doc_id)
-            existing = self._id_of(digest)
-            if existing is not None:
-                return Outcome(shown, "replaced" if old else "unchanged", existing)
-            outcome = self._insert(document, digest, path, run_id)
-        outcome.path, outcome.status = shown, "replaced" if old else "added"
+            old = self._source("path = ?", path)
+            if old and old["hash"] == digest:
+                return Outcome(shown, "unchanged", old["document_id"])
+            if old:
+                self._drop_source(old)
+            meta, source = document.metadata, document.source
+            mine = Identity(meta.doc_number, meta.title, meta.issuer, meta.city, meta.county, sig.tobytes())
+            match = next((c["id"] for c in self._copy_candidates(meta.doc_number, meta.title, bands(sig))
+                          if same_notice(mine, Identity.of(c))), None)
+            status = "replaced" if old else "added"
+            if match is None:
+                outcome = self._insert(document, digest, path, run_id, sig)
+            else:
+                primary = self.db["documents"].get(match)
+                if format_rank(source.format) <= format_rank(primary["format"]):
+                    self.delete_document(match, keep_row=True)
+                    outcome = self._insert(document, digest, path, run_id, sig, doc_id=match)
+                else:
+                    outcome = Outcome(path, "merged", match)
+                status = "replaced" if old else "merged"
+            self._add_source(outcome.document_id, digest, path, source.format, source.name or Path(path).name,
+                             source.encoding, run_id)
+        outcome.path, outcome.status = shown, status
         return outcome
 
-    def delete_document(self, doc_id: int) -> None:
-        """Delete a document and every row extracted from it (call inside a transaction)."""
+    def _copy_candidates(self, doc_number: str | None, title: str | None, keys: list[int]) -> list[dict[str, Any]]:
+        """Documents that may be copies: same doc number, same title, or a shared fingerprint band."""
+        from .identity import title_key
+
+        columns = "id, doc_number, title, issuer, city, county, signature"
+        found: dict[int, dict[str, Any]] = {}
+        if doc_number:
+            for r in self.db.query(f"SELECT {columns} FROM documents WHERE doc_number = ?", [doc_number]):
+                found.setdefault(r["id"], r)
+        if title:
+            for r in self.db.query(f"SELECT {columns} FROM documents WHERE id IN "
+                                   "(SELECT document_id FROM title_keys WHERE key = ?)", [title_key(title)]):
+                found.setdefault(r["id"], r)
+        marks = ", ".join("?" * len(keys))
+        for r in self.db.query(f"SELECT {columns} FROM documents WHERE id IN "
+                               f"(SELECT document_id FROM fingerprints WHERE band IN ({marks}))", keys):
+            found.setdefault(r["id"], r)
+        return list(found.values())
+
+    def _add_source(self, doc_id: int, digest: str, path: str, fmt: str, name: str | None, encoding: str | None,
+                    run_id: int | None) -> None:
+        self.db["sources"].insert({"document_id": doc_id, "hash": digest, "path": path, "format": fmt, "name": name,
+                                   "encoding": encoding, "run_id": run_id, "ingested_at": _now()})
+
+    def _drop_source(self, source: dict[str, Any]) -> None:
+        """Forget a copy whose file changed; a notice left without copies goes, one whose kept copy went is re-read."""
+        from .identity import format_rank, signature
+
+        self.db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
+        doc_id = source["document_id"]
+        rest = sorted(self.db.query("SELECT * FROM sources WHERE document_id = ?", [doc_id]),
+                      key=lambda s: format_rank(s["format"]))
+        primary = self.db["documents"].get(doc_id)
+        if not rest:
+            self.delete_document(doc_id)
+        elif primary["hash"] == source["hash"]:
+            for other in rest:
+                try:
+                    document = process(read(other["path"]))
+                except (InputError, OSError):
+                    continue
+                self.delete_document(doc_id, keep_row=True)
+                self._insert(document, other["hash"], other["path"], other["run_id"], signature(document.text),
+                             doc_id=doc_id)
+                return
+            self.db["documents"].update(doc_id, {"hash": rest[0]["hash"], "path": rest[0]["path"],
+                                                 "format": rest[0]["format"]})
+
+    def delete_document(self, doc_id: int, keep_row: bool = False) -> None:
+        """Delete every row extracted from a document, and unless ``keep_row`` the document and its sources
+        (call inside a transaction)."""
         obligation_ids = "SELECT id FROM obligations WHERE document_id = :id"
         self.db.execute(f"DELETE FROM obligation_departments WHERE obligation_id IN ({obligation_ids})", {"id": doc_id})
-        for table in ("targets", "amounts", "deadlines", "citations", "obligations", "sections"):
+        for table in ("targets", "amounts", "deadlines", "citations", "obligations", "sections", "fingerprints",
+                      "title_keys"):
             self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", [doc_id])
-        self.db.execute("UPDATE citations SET cited_document_id = NULL WHERE cited_document_id = ?", [doc_id])
-        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        self.db.execute("DELETE FROM links WHERE child_id = ?", [doc_id])
+        if not keep_row:
+            self.db.execute("DELETE FROM links WHERE parent_id = ?", [doc_id])
+            self.db.execute("UPDATE citations SET cited_document_id = NULL WHERE cited_document_id = ?", [doc_id])
+            self.db.execute("DELETE FROM sources WHERE document_id = ?", [doc_id])
+            self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
         self.db.execute("DELETE FROM departments WHERE id NOT IN (SELECT department_id FROM obligation_departments)")
 
     def _next_id(self, table: str) -> int:
         return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
 
-    def _insert(self, document: Document, digest: str, path: str, run_id: int | None) -> Outcome:
+    def _insert(self, document: Document, digest: str, path: str, run_id: int | None, sig: Any,
+                doc_id: int | None = None) -> Outcome:
+        from .identity import bands, title_keys
+        from .indicators import classify, money_kind
+
         meta, source, text = document.metadata, document.source, document.text
         city = meta.city or ""
-        doc_id = self.db["documents"].insert({
+        row = {
             "hash": digest, "path": path, "format": source.format, "name": source.name or Path(path).name,
             "encoding": source.encoding, "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer,
-            "city": meta.city, "province": meta.province, "date_written": meta.date_written,
-            "date_published": meta.date_published, "validity": meta.validity, "index_number": meta.index_number,
-            "topic": meta.topic, "text": text, "text_seg": segment(f"{meta.title or ''}\n{text}"),
+            "city": meta.city, "province": meta.province, "county": meta.county, "level": meta.level,
+            "date_written": meta.date_written, "date_published": meta.date_published, "validity": meta.validity,
+            "index_number": meta.index_number, "topic": meta.topic, "text": text,
+            "text_seg": segment(f"{meta.title or ''}\n{text}"), "signature": sig.tobytes(),
             "run_id": run_id, "ingested_at": _now(),
-        }).last_pk
+        }
+        if doc_id is None:
+            doc_id = self.db["documents"].insert(row).last_pk
+        else:
+            self.db["documents"].update(doc_id, row)
+        self.db["fingerprints"].insert_all({"band": b, "document_id": doc_id} for b in bands(sig))
+        own_keys = title_keys(meta.title)
+        self.db["title_keys"].insert_all({"key": k, "head": h, "document_id": doc_id} for k, h in own_keys)
 
         first = self._next_id("sections")
         section_ids: dict[str, int] = {}
@@ -506,27 +669,36 @@ class Catalog:
 
         self.db["targets"].insert_all(
             {**item(i, t, target_owner.get(i)), "indicator": t.indicator, "value": t.value, "value_max": t.value_max,
-             "unit": t.unit, "comparator": t.comparator, "change": t.change, "year": t.year}
+             "unit": t.unit, "comparator": t.comparator, "change": t.change, "year": t.year, **classify(t)}
             for i, t in enumerate(document.targets))
         self.db["amounts"].insert_all(
             {**item(i, a, amount_owner.get(i)), "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
-             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer}
+             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer, **money_kind(a, text)}
             for i, a in enumerate(document.amounts))
         self.db["deadlines"].insert_all(
             {**item(i, d, containing(d.start)), "date": d.date, "recurrence": d.recurrence, "kind": d.kind}
             for i, d in enumerate(document.deadlines))
-
-        cited = [dict(c) for c in meta.cited_documents]
-        numbers = {c.get("doc_number") for c in cited}
-        cited += [{"doc_number": n} for n in meta.cited_doc_numbers if n not in numbers]
-        self.db["citations"].insert_all(
-            {"document_id": doc_id, "doc_number": c.get("doc_number"), "title": c.get("title"),
-             "start": c.get("start"), "end": c.get("end")} for c in cited)
-        self.db.execute("""UPDATE citations SET cited_document_id =
-            (SELECT min(d.id) FROM documents d WHERE d.doc_number = citations.doc_number AND d.id != citations.document_id)
-            WHERE cited_document_id IS NULL AND doc_number IS NOT NULL""")
+        self.db["citations"].insert_all(self._citations(doc_id, meta, {k for k, _ in own_keys}))
         return Outcome(path, "added", doc_id, obligations=len(obligations), targets=len(document.targets),
                        amounts=len(document.amounts), deadlines=len(document.deadlines))
+
+    @staticmethod
+    def _citations(doc_id: int, meta: Any, own_keys: set[str]) -> list[dict[str, Any]]:
+        """Rows of the documents a notice cites by title or doc number; never the notice itself."""
+        from .identity import title_keys
+
+        rows, numbers = [], set()
+        for c in meta.cited_documents:
+            keys = title_keys(c.get("title"))
+            number = c.get("doc_number")
+            if (number and number == meta.doc_number) or (keys and keys[0][0] in own_keys):
+                continue
+            numbers.add(number)
+            rows.append({"document_id": doc_id, "doc_number": number, "title": c.get("title"),
+                         "start": c.get("start"), "end": c.get("end"),
+                         "title_key": keys[0][0] if keys else None, "head": keys[0][1] if keys else None})
+        rows += [{"document_id": doc_id, "doc_number": n} for n in meta.cited_doc_numbers if n not in numbers]
+        return rows
 
     # -------------------------------------------------------- queries -----
 
@@ -627,6 +799,7 @@ class Catalog:
         """One document with everything extracted from it."""
         doc = self.db["documents"].get(doc_id)
         doc.pop("text_seg")
+        doc.pop("signature")
         by_doc = {"document_id": doc_id}
         obligations = list(self.db.query(
             "SELECT id, section, text, marking, deadline, deadlines FROM obligations "
@@ -636,6 +809,8 @@ class Catalog:
             o["departments"] = departments.get(o["id"], [])
         return {
             "document": doc,
+            "sources": list(self.db.query("SELECT path, format, hash, ingested_at FROM sources "
+                                          "WHERE document_id = :document_id ORDER BY path", by_doc)),
             "sections": list(self.db.query("SELECT id, parent_id, marker, title, level, path FROM sections "
                                            "WHERE document_id = :document_id ORDER BY position", by_doc)),
             "obligations": obligations,

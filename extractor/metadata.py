@@ -50,6 +50,7 @@ class Gazetteer:
     by_name: dict[str, tuple[str, str]]
     provinces: tuple[dict[str, str], ...]
     cities: tuple[dict[str, str], ...]
+    counties: dict[str, tuple[dict[str, str], ...]]
     places: re.Pattern[str]
 
 
@@ -69,8 +70,12 @@ def gazetteer() -> Gazetteer:
         for name in [r["name"], *split_list(r["short"])]:
             if len(name) >= 2 and (name == r["name"] or name not in province_words):
                 by_name[name] = (r["name"], r["province"])
+    counties: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        if r["level"] == "county" and len(r["name"]) >= 3:
+            counties.setdefault(r["name"], []).append(r)
     names = sorted(by_name, key=len, reverse=True)
-    return Gazetteer(by_code, by_name, provinces, cities,
+    return Gazetteer(by_code, by_name, provinces, cities, {k: tuple(v) for k, v in counties.items()},
                      re.compile(f"(?:{alternation(names)})(?![省])"))
 
 
@@ -142,6 +147,46 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _county(meta: Metadata, text: str) -> str | None:
+    """The county or district that issued the notice, named at the head of its issuer or title."""
+    g = gazetteer()
+    code = re.match(r"^\s*[0-9A-Z]{2}(\d{6})[0-9A-Z]{10}", meta.index_number or "")
+    if code and (row := g.by_code.get(code.group(1))) and row["level"] == "county":
+        return row["name"]
+    for field in (meta.issuer, meta.title):
+        head = (field or "").split("关于")[0]
+        for m in g.places.finditer(head):
+            rows = [r for r in g.counties.get(m.group(), ()) if r["city"] == meta.city]
+            if rows:
+                return rows[0]["name"]
+    return None
+
+
+def _level(meta: Metadata) -> str | None:
+    """national / provincial / city / county, with ``department`` when the issuer is not a government."""
+    if not meta.city:
+        return None
+    if meta.city == "全国":
+        level = "national"
+    elif meta.county:
+        level = "county"
+    elif meta.city == meta.province:
+        level = "provincial"
+    else:
+        level = "city"
+    title = meta.title or ""
+    head = meta.issuer or (title.split("关于")[0] if "关于" in title else "")
+    cues = toml("document")
+    if re.search(cues["government_doc_numbers"], (meta.doc_number or "").split("〔")[0]):
+        return level
+    if head and not any(w in head for w in cues["government_issuers"]):
+        from .departments import is_body
+
+        if is_body(head):
+            return f"{level} department"
+    return level
+
+
 def find_title(text: str, header: Header) -> str | None:
     """The notice's own title (for a notice wrapping a plan, the notice's)."""
     head_title = header.fields.get("title")
@@ -211,4 +256,6 @@ def extract(text: str, header: Header) -> Metadata:
     meta.cited_doc_numbers = list(seen)
     meta.cited_documents = cited
     meta.city, meta.province = locate(meta, text)
+    meta.county = _county(meta, text)
+    meta.level = _level(meta)
     return meta

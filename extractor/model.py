@@ -77,6 +77,8 @@ class Metadata:
     issuer: str | None = None
     city: str | None = None
     province: str | None = None
+    county: str | None = None
+    level: str | None = None
     date_written: str | None = None
     date_published: str | None = None
     validity: str | None = None

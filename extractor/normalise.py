@@ -332,9 +332,23 @@ def join_title(m: Mapped, window: int = 15) -> Mapped:
     return m
 
 
+_FRONT_MATTER = re.compile(r"\A---\n(?:[^\n]*\n){0,40}?---\n")
+_MARKDOWN = re.compile(r"<!--.*?-->|^#{1,6}[ ]+|^>[ ]?|\*\*|__(?=\S)|(?<=\S)__", re.M | re.S)
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def strip_markdown(m: Mapped) -> Mapped:
+    """Markdown from crawlers and page-to-Markdown tools as plain text: front matter, heading and quote marks,
+    bold marks, comments and link targets go, link texts stay."""
+    m = sub(m, _FRONT_MATTER, "")
+    m = sub(m, _MD_LINK, lambda x: x.group(1))
+    return sub(m, _MARKDOWN, "")
+
+
 def normalise(m: Mapped) -> tuple[Mapped, Header]:
     """All steps in order; returns the clean text and the parsed metadata block."""
     m = unify_whitespace(m)
+    m = strip_markdown(m)
     m = to_simplified(m)
     m = to_halfwidth(m)
     m = strip_pinyin(m)

@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 BAD = ROOT / "tests" / "fixtures" / "bad"
 BAOTOU = CORPORA / "neimenggu-baotou-2022-gaoxinqu.txt"
+#: The seven bundled files: five notices, two of them also as DOCX / PDF copies.
+FILES = sorted(CORPORA.glob("*.*"))
+#: The copy of each notice whose extraction the catalog keeps (TXT over DOCX and PDF).
+KEPT = [p for p in FILES if not (p.suffix in (".docx", ".pdf") and p.with_suffix(".txt").exists())]
 FTS_SYNTAX = ['"科技', "科技*", "-科技", "a:b", "(科技", "AND", "科技 OR", "NOT", '"', "*", "科技)", "col:科技"]
 
 
@@ -36,14 +40,14 @@ def run_cli(*args: str, input: bytes | None = None):
 @pytest.fixture(scope="module")
 def expected() -> dict[str, list]:
     """What the pipeline extracts from each corpus file, keyed by file name."""
-    return {p.name: process(read(p)).obligations for p in sorted(CORPORA.glob("*.*"))}
+    return {p.name: process(read(p)).obligations for p in KEPT}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A catalog built by the CLI from corpora/ plus the bad fixtures."""
     db = tmp_path_factory.mktemp("catalog") / "catalog.db"
-    result = run_cli("ingest", "--db", str(db), str(CORPORA), str(BAD))
+    result = run_cli("ingest", "--db", str(db), *map(str, FILES), str(BAD))
     return db, result
 
 
@@ -57,7 +61,7 @@ def test_ingest_summary_and_exit_code(built, expected):
     _, result = built
     assert result.exit_code == 1
     total = sum(len(v) for v in expected.values())
-    assert f"7 added, 0 unchanged, 0 replaced, 7 failed; extracted {total} obligations" in result.stdout
+    assert f"5 added, 2 merged, 0 unchanged, 0 replaced, 7 failed; extracted {total} obligations" in result.stdout
     for name in ("empty.txt", "junk.txt", "truncated.pdf", "notzip.docx", "bomb.docx", "nobody.html", "old.doc"):
         assert f"error: {BAD / name}: " in result.stderr
 
@@ -69,11 +73,11 @@ def test_failures_table_lists_bad_files_with_reasons(catalog):
     assert reasons["old.doc"].startswith("unsupported format '.doc'")
     assert "zip bomb" in reasons["bomb.docx"]
     run = catalog.db["runs"].get(1)
-    assert (run["added"], run["failed"], run["finished_at"] is not None) == (7, 7, True)
+    assert (run["added"], run["merged"], run["failed"], run["finished_at"] is not None) == (5, 2, 7, True)
 
 
 def test_schema(catalog):
-    assert catalog.version == SCHEMA_VERSION == 1
+    assert catalog.version == SCHEMA_VERSION == 2
     assert catalog.db.journal_mode == "wal"
     keys = {(k.column, k.other_table) for k in catalog.db["obligation_departments"].foreign_keys}
     assert keys == {("obligation_id", "obligations"), ("department_id", "departments")}
@@ -86,7 +90,7 @@ def test_schema(catalog):
 
 def test_counts_match_the_pipeline(catalog, expected):
     counts = catalog.counts()
-    assert counts["documents"] == 7
+    assert counts["documents"] == 5 and counts["sources"] == 7
     assert counts["obligations"] == sum(len(v) for v in expected.values())
     baotou = catalog.find_documents("包府发〔2022〕50号")
     assert len(baotou) == 1 and baotou[0]["city"] == "包头市"
@@ -174,7 +178,10 @@ def test_show_and_departments(built, expected):
     assert shown.exit_code == 0
     assert "包头市人民政府关于促进高新技术产业开发区高质量发展的实施意见" in shown.stdout
     assert f"Obligations ({len(expected[BAOTOU.name])})" in shown.stdout
-    assert run_cli("show", "--db", db, "乌海").exit_code == 1  # txt and pdf both match: ambiguous
+    wuhai = run_cli("show", "--db", db, "乌海")  # the TXT and the PDF are one notice with two sources
+    assert wuhai.exit_code == 0
+    assert "Sources (2)" in wuhai.stdout
+    assert "neimenggu-wuhai-2022-gaoxinqu.txt (txt" in wuhai.stdout and "neimenggu-wuhai-2022-gaoxinqu.pdf (pdf" in wuhai.stdout
     rows = json.loads(run_cli("departments", "--db", db, "--city", "包头", "--format", "json").stdout)
     science = next(r for r in rows if r["canonical"] == "市科学技术局")
     leads = sum(1 for o in expected[BAOTOU.name] if o.units and o.units[0].canonical == "市科学技术局"
@@ -189,9 +196,9 @@ def test_reingest_changes_nothing(built):
     db = built[0]
     with Catalog.open(db) as cat:
         before = cat.counts()
-    result = run_cli("ingest", "--db", str(db), str(CORPORA))
+    result = run_cli("ingest", "--db", str(db), *map(str, FILES))
     assert result.exit_code == 0
-    assert "0 added, 7 unchanged, 0 replaced, 0 failed" in result.stdout
+    assert "0 added, 0 merged, 7 unchanged, 0 replaced, 0 failed" in result.stdout
     with Catalog.open(db) as cat:
         after = cat.counts()
     assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
@@ -210,7 +217,7 @@ def test_changed_file_replaces_its_rows(tmp_path):
     notice.write_text(text[:cut], encoding="utf-8")
     want = [o.text.strip() for o in process(read(notice)).obligations]
     result = run_cli("ingest", "--db", str(db), str(notice))
-    assert "0 added, 0 unchanged, 1 replaced" in result.stdout
+    assert "0 added, 0 merged, 0 unchanged, 1 replaced" in result.stdout
     with Catalog.open(db) as cat:
         assert cat.db["documents"].count == 1
         assert cat.db.execute("SELECT hash FROM documents").fetchone()[0] != old_hash
@@ -235,7 +242,7 @@ def test_stdin_and_unsupported_files(tmp_path):
     shutil.copy(BAOTOU, folder / "same.txt")
     result = run_cli("ingest", "--db", str(db), str(folder), str(folder / "notes.xyz"))
     assert result.exit_code == 1
-    assert "0 added, 1 unchanged, 0 replaced, 2 failed" in result.stdout
+    assert "0 added, 1 merged, 0 unchanged, 0 replaced, 2 failed" in result.stdout
     assert f"error: {folder / 'notes.xyz'}: unsupported format '.xyz'" in result.stderr
     assert f"error: {folder / 'old.doc'}: unsupported format '.doc'" in result.stderr
     with Catalog.open(db) as cat:
@@ -243,13 +250,14 @@ def test_stdin_and_unsupported_files(tmp_path):
 
 
 def _copies(folder: Path, n: int) -> list[Path]:
-    """n distinct notices (the Baotou one with a numbered line appended)."""
+    """n distinct notices: the Baotou one under n doc numbers of its own (its first doc number renumbered)."""
     folder.mkdir()
     text = BAOTOU.read_text(encoding="utf-8")
     paths = []
     for i in range(n):
         path = folder / f"notice-{i:03d}.txt"
-        path.write_text(f"{text}\n抄送编号:{i}\n", encoding="utf-8")
+        own = re.sub(r"〔(\d{4})〕(\d+)号", lambda m: f"〔{m[1]}〕{1000 + i}号", text, count=1)
+        path.write_text(own, encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -298,7 +306,7 @@ def test_killed_ingest_leaves_no_partial_document(tmp_path):
     # the next run completes the catalog
     result = run_cli("ingest", "--db", str(db), str(folder))
     assert result.exit_code == 0
-    assert f"{len(paths) - done} added, {done} unchanged" in result.stdout
+    assert f"{len(paths) - done} added, 0 merged, {done} unchanged" in result.stdout
 
 
 def test_two_ingests_at_once_both_finish(tmp_path):

@@ -1,0 +1,134 @@
+"""One notice, one record: the keys and text fingerprints that tell copies of a notice apart from look-alikes.
+
+Copies of one notice (its TXT, PDF, DOCX, saved page) share a doc number, or a title and issuer, or nearly all
+of their text. Two texts that differ in doc number or place are two notices however similar: counties copy a
+city's text under their own name. Near-identical text is found through MinHash signatures cut into bands
+(locality-sensitive hashing), so a new notice is compared only with the few that share a band.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .patterns import toml
+
+NUM_PERM = 64
+BANDS = 16
+SHINGLE = 5
+#: Estimated Jaccard similarity of shingles above which two texts are copies of one notice.
+SAME_TEXT = 0.8
+_CONTENT = re.compile(r"[^\W_]")
+_PUNCT = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    return toml("identity")
+
+
+def format_rank(fmt: str) -> int:
+    """How faithful a format's text usually is (lower is better): its extraction is the one kept."""
+    order = _rules()["format_preference"]
+    return order.index(fmt) if fmt in order else len(order)
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash signature of the text's character shingles (letters and digits only, so layout does not count)."""
+    from datasketch import MinHash
+
+    chars = "".join(_CONTENT.findall(text))
+    shingles = {chars[i:i + SHINGLE] for i in range(max(1, len(chars) - SHINGLE + 1))}
+    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m.update_batch([s.encode("utf-8") for s in shingles])
+    return m.hashvalues.astype(np.uint64)
+
+
+def bands(sig: np.ndarray) -> list[int]:
+    """One signed 64-bit key per band of the signature: texts sharing a key are candidate copies."""
+    rows = NUM_PERM // BANDS
+    keys = []
+    for b in range(BANDS):
+        digest = hashlib.blake2b(bytes([b]) + sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures."""
+    x, y = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
+    return float(np.mean(x == y))
+
+
+def title_key(title: str | None) -> str:
+    """A title without punctuation, spaces and quote marks, for exact comparison."""
+    return _PUNCT.sub("", title or "")
+
+
+def title_keys(title: str | None) -> list[tuple[str, str]]:
+    """(key, head) pairs a citation of this title may use: the full title, without its issuer, and the plan it wraps.
+
+    ``某省人民政府关于印发推动某某行动方案的通知`` is cited as itself, as ``关于印发…的通知`` or as
+    ``推动某某行动方案``; the head is the issuer written before ``关于`` (empty when there is none).
+    """
+    key = title_key(title)
+    if not key:
+        return []
+    head, _, rest = key.partition("关于")
+    if not rest:
+        head, rest = "", key
+    keys = [(key, head)]
+    if head:
+        keys.append(("关于" + rest, head))
+        keys.append((rest, head))
+    wrapped = re.fullmatch(_rules()["wrapper"], rest)
+    if wrapped:
+        keys.append((wrapped.group(1), head))
+    minimum = _rules()["min_title_key"]
+    return list(dict.fromkeys((k, h) for k, h in keys if len(k) >= minimum))
+
+
+@dataclass
+class Identity:
+    """What decides whether two texts are one notice."""
+
+    doc_number: str | None
+    title: str | None
+    issuer: str | None
+    city: str | None
+    county: str | None
+    signature: bytes
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Identity":
+        return cls(row.get("doc_number"), row.get("title"), row.get("issuer"), row.get("city"), row.get("county"),
+                   row.get("signature") or b"")
+
+
+def _differ(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a != b)
+
+
+def _issuers_differ(a: str | None, b: str | None) -> bool:
+    """Issuers conflict when both are known and neither names the other (市人民政府 vs 某市人民政府 agree)."""
+    if not (a and b):
+        return False
+    a, b = title_key(a), title_key(b)
+    return not (a in b or b in a)
+
+
+def same_notice(a: Identity, b: Identity) -> bool:
+    """Whether two texts are copies of one notice."""
+    if a.doc_number and b.doc_number:
+        return a.doc_number == b.doc_number
+    if _differ(a.city, b.city) or a.county != b.county:
+        return False
+    if a.title and b.title and title_key(a.title) == title_key(b.title) and not _issuers_differ(a.issuer, b.issuer):
+        return True
+    if _differ(title_key(a.title), title_key(b.title)):
+        return False
+    return bool(a.signature and b.signature) and similarity(a.signature, b.signature) >= SAME_TEXT

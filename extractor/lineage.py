@@ -1,0 +1,186 @@
+"""Lineage: which higher-level policy each notice implements.
+
+Written links come from citations, resolved by doc number or by title (``《推动某某行动方案》`` matches
+``国务院关于印发推动某某行动方案的通知``). A notice that cites no parent in the catalog is linked to the
+higher-level notice whose title its own title and opening words share (found through an FTS index of titles,
+never by comparing every pair), marked ``inferred`` with its score.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from .patterns import alternation, toml
+
+#: How far up each level is; a department sits just below its government.
+RANKS = {"national": 0, "provincial": 1, "city": 2, "county": 3}
+#: Share of a parent's title words a child's title and opening must hold for an inferred link.
+MIN_SCORE = 0.6
+OPENING = 300
+
+
+def rank(level: str | None) -> float | None:
+    """0 for national … 3 for county; +0.5 for a department of that level; None when unknown."""
+    if not level:
+        return None
+    base, _, department = level.partition(" ")
+    return RANKS.get(base, 2) + (0.5 if department else 0)
+
+
+def above(parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Whether ``parent`` may be implemented by ``child``: a higher level of the same province (or national),
+    not dated after it."""
+    p, c = rank(parent.get("level")), rank(child.get("level"))
+    if p is not None and c is not None and p >= c:
+        return False
+    if p and parent.get("province") and child.get("province") and parent["province"] != child["province"]:
+        return False
+    pd, cd = parent.get("date_written"), child.get("date_written")
+    return not (pd and cd and pd > cd)
+
+
+@lru_cache(maxsize=1)
+def _noise() -> re.Pattern[str]:
+    """Place names, level words and generic title words, removed before titles are compared."""
+    from .metadata import gazetteer
+
+    g = gazetteer()
+    places = [*g.by_name, *(p["name"] for p in g.provinces)]
+    words = toml("identity")["title_stopwords"]
+    return re.compile(f"(?:{alternation(places)})|(?:{alternation(words)})")
+
+
+def words(text: str) -> list[str]:
+    """Content words of a title or an opening: jieba words without places, document types and filler."""
+    from .db import query_tokens
+
+    cleaned = _noise().sub(" ", re.sub(r"《[^》]*》", " ", text or ""))
+    return list(dict.fromkeys(w for w in query_tokens(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
+
+
+def _opening(title: str | None, text: str | None) -> str:
+    return f"{title or ''} {(text or '')[:OPENING]}"
+
+
+def index_document(db: sqlite_utils.Database, doc: dict[str, Any]) -> None:
+    """Put one document's title words and opening words into the title index."""
+    db.execute("DELETE FROM title_index WHERE rowid = ?", [doc["id"]])
+    db.execute("INSERT INTO title_index (rowid, title_words, opening_words) VALUES (?, ?, ?)",
+               [doc["id"], " ".join(words(doc.get("title") or "")),
+                " ".join(words(_opening(doc.get("title"), doc.get("text"))))])
+
+
+def _fts(column: str, tokens: Iterable[str]) -> str:
+    return f"{column} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens) + ")"
+
+
+def _score(parent_title: str | None, child: dict[str, Any]) -> float:
+    """Share of the parent's title words found in the child's title and opening."""
+    wanted = words(parent_title or "")
+    if not wanted:
+        return 0.0
+    have = _opening(child.get("title"), child.get("text"))
+    return sum(1 for w in wanted if w in have) / len(wanted)
+
+
+_DOC = "SELECT id, title, doc_number, level, date_written, province, city, county, text FROM documents"
+
+
+def _resolve_citations(db: sqlite_utils.Database, new: list[int]) -> set[int]:
+    """Point unresolved citations at catalog documents; returns the citing documents that changed."""
+    changed: set[int] = set()
+    marks = ", ".join("?" * len(new))
+    rows = list(db.query(f"""
+        SELECT c.id, c.document_id, c.doc_number, c.title_key, c.head FROM citations c
+        WHERE c.cited_document_id IS NULL AND (c.document_id IN ({marks})
+           OR c.doc_number IN (SELECT doc_number FROM documents WHERE id IN ({marks}))
+           OR c.title_key IN (SELECT key FROM title_keys WHERE document_id IN ({marks})))""", new * 3))
+    for c in rows:
+        target = None
+        if c["doc_number"]:
+            hit = db.execute("SELECT min(id) FROM documents WHERE doc_number = ? AND id != ?",
+                             [c["doc_number"], c["document_id"]]).fetchone()
+            target = hit[0]
+        if target is None and c["title_key"]:
+            for t in db.query("SELECT k.document_id, k.head, d.doc_number FROM title_keys k "
+                              "JOIN documents d ON d.id = k.document_id WHERE k.key = ? AND k.document_id != ? "
+                              "ORDER BY k.document_id", [c["title_key"], c["document_id"]]):
+                if not (c["head"] and t["head"] and c["head"] != t["head"]) and \
+                        not (c["doc_number"] and t["doc_number"] and c["doc_number"] != t["doc_number"]):
+                    target = t["document_id"]
+                    break
+        if target is not None:
+            db.execute("UPDATE citations SET cited_document_id = ? WHERE id = ?", [target, c["id"]])
+            changed.add(c["document_id"])
+    return changed
+
+
+def _written_links(db: sqlite_utils.Database, children: Iterable[int]) -> None:
+    """Rebuild the doc-number and title links of these children from their resolved citations."""
+    for child_id in children:
+        db.execute("DELETE FROM links WHERE child_id = ?", [child_id])
+        child = next(db.query(f"{_DOC} WHERE id = ?", [child_id]))
+        seen: set[int] = set()
+        for c in db.query("""SELECT c.id, c.doc_number, c.cited_document_id, d.doc_number AS parent_number,
+                                    d.level, d.date_written, d.province FROM citations c
+                             JOIN documents d ON d.id = c.cited_document_id
+                             WHERE c.document_id = ? ORDER BY c.start IS NULL, c.start""", [child_id]):
+            if c["cited_document_id"] in seen or not above(c, child):
+                continue
+            seen.add(c["cited_document_id"])
+            how = "doc_number" if c["doc_number"] and c["doc_number"] == c["parent_number"] else "title"
+            db["links"].insert({"child_id": child_id, "parent_id": c["cited_document_id"], "link": how,
+                                "score": 1.0, "citation_id": c["id"]})
+
+
+def _best_parent(db: sqlite_utils.Database, child: dict[str, Any]) -> tuple[int, float] | None:
+    """The higher-level document whose title the child's title and opening share most."""
+    tokens = words(_opening(child.get("title"), child.get("text")))
+    if not tokens:
+        return None
+    best: tuple[float, float, int] | None = None
+    sql = f"""SELECT d.id, d.title, d.level, d.date_written, d.province FROM title_index
+              JOIN documents d ON d.id = title_index.rowid
+              WHERE title_index MATCH ? AND d.id != ? ORDER BY bm25(title_index) LIMIT 20"""
+    for p in db.query(sql, [_fts("title_words", tokens), child["id"]]):
+        if not above(p, child):
+            continue
+        score = _score(p["title"], child)
+        key = (score, rank(p["level"]) or 0.0, -p["id"])
+        if score >= MIN_SCORE and (best is None or key > best[:2] + (-best[2],)):
+            best = (score, rank(p["level"]) or 0.0, p["id"])
+    return (best[2], best[0]) if best else None
+
+
+def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
+    """Inferred links for children without written ones: the new documents, and the documents a new one may parent."""
+    unlinked = "NOT EXISTS (SELECT 1 FROM links l WHERE l.child_id = d.id AND l.link != 'inferred')"
+    candidates: set[int] = set(new)
+    for doc in db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(new))})", new):
+        tokens = words(doc["title"] or "")
+        if tokens:
+            candidates.update(r["id"] for r in db.query(
+                f"""SELECT d.id FROM title_index JOIN documents d ON d.id = title_index.rowid
+                    WHERE title_index MATCH ? AND d.id != ? AND {unlinked} LIMIT 200""",
+                [_fts("opening_words", tokens), doc["id"]]))
+    for child in list(db.query(f"{_DOC} d WHERE id IN ({', '.join('?' * len(candidates))}) AND {unlinked}",
+                               list(candidates))):
+        db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
+        found = _best_parent(db, child)
+        if found:
+            db["links"].insert({"child_id": child["id"], "parent_id": found[0], "link": "inferred",
+                                "score": round(found[1], 3)})
+
+
+def link(db: sqlite_utils.Database, new: list[int]) -> None:
+    """Bring citations, written links and inferred links up to date after ``new`` documents came in."""
+    if not new:
+        return
+    for doc in db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(new))})", new):
+        index_document(db, doc)
+    changed = _resolve_citations(db, new)
+    _written_links(db, set(new) | changed)
+    _inferred_links(db, new)
