@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -207,7 +208,87 @@ def browse_metadata(db_path: str, output: str | None) -> None:
     click.echo(f"wrote {target}; run: datasette {db_path} --metadata {target}")
 
 
+COMPARE_FORMATS = ["table", "markdown", "csv", "xlsx", "html", "json", "ics"]
+DEFAULT_OUTPUT = {"csv": "outputs/compare", "xlsx": "outputs/compare.xlsx", "html": "outputs/compare.html",
+                  "ics": "outputs/compare.ics"}
+
+
+@click.command()
+@db_option
+@click.option("--cities", help="Places to compare, comma-separated: cities, counties or provinces (包头,乌海).")
+@click.option("--parent", help="Only notices implementing this policy (doc number or title words), with its targets "
+                               "as the reference.")
+@click.option("--indicator", help="Only targets of this indicator or family (words).")
+@click.option("--function", "function", help="Only this department function class (科技, 财政, ...).")
+@click.option("--from", "from_year", type=int, help="Targets and deadlines due from this year.")
+@click.option("--to", "to_year", type=int, help="Targets and deadlines due up to this year.")
+@click.option("--doc", help="Only this notice (id, doc number or title words).")
+@click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(), help="Where to write csv (a folder), xlsx, html or ics "
+                                                   "(default under outputs/); markdown and json print unless given.")
+@click.option("--wide", is_flag=True, help="Terminal tables without column limits.")
+def compare(db_path: str, cities: str | None, parent: str | None, indicator: str | None, function: str | None,
+            from_year: int | None, to_year: int | None, doc: str | None, fmt: str, output: str | None,
+            wide: bool) -> None:
+    """Compare places: targets by indicator, money, responsibilities, deadlines and lineage, side by side."""
+    from .compare import compare as build
+    from .compare import render
+
+    places = [c.strip() for c in re.split(r"[,，、]", cities)] if cities else None
+    with _open_existing(db_path) as catalog:
+        result = build(catalog, cities=places, parent=parent, indicator=indicator, function=function,
+                       from_year=from_year, to_year=to_year, doc=doc)
+    if not result.documents:
+        raise click.ClickException("no notice matches these filters")
+    target = Path(output or DEFAULT_OUTPUT.get(fmt, "")) if (output or fmt in DEFAULT_OUTPUT) else None
+    if fmt == "table":
+        render.print_tables(result, wide=wide)
+    elif fmt in ("markdown", "json"):
+        text = render.to_markdown(result) if fmt == "markdown" else render.to_json(result)
+        if target:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {target}")
+        else:
+            click.echo(text)
+    elif fmt == "csv":
+        files = render.to_csv(result, target)
+        click.echo(f"wrote {len(files)} tables to {target}/")
+    elif fmt == "xlsx":
+        click.echo(f"wrote {render.to_xlsx(result, target)}")
+    elif fmt == "ics":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render.to_ics(result))
+        click.echo(f"wrote {len(result.due)} dated obligations to {target}")
+    else:
+        from .compare.html import write_html
+
+        click.echo(f"wrote {write_html(result, target)}")
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def lineage(db_path: str, fmt: str) -> None:
+    """For every parent policy in the catalog, the notices implementing it and how each link was found."""
+    with _open_existing(db_path) as catalog:
+        rows = catalog.lineage()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Lineage ({len(rows)} links)")
+    for h in ("parent", "child", "place", "level", "date", "link", "score"):
+        table.add_column(h, overflow="fold")
+    for r in rows:
+        table.add_row(r["parent"], r["child_doc_number"] or r["child_title"] or "", r["place"], r["level"] or "",
+                      r["date"] or "", r["link"], f"{r['score']:.2f}")
+    Console().print(table)
+
+
 def register(group: click.Group) -> None:
     """Add the catalog commands to the main command group."""
-    for command in (ingest, search, show, departments, browse_metadata):
+    for command in (ingest, search, show, departments, browse_metadata, compare, lineage):
         group.add_command(command)

@@ -51,15 +51,27 @@ def scale(value: float | None, unit: str) -> tuple[float | None, str]:
     return value, unit
 
 
-def classify_indicator(words: str) -> tuple[str | None, str | None]:
-    """(canonical indicator, family) of a target's own words: the longest alias they contain."""
+def _unit_class(unit: str) -> str:
+    return "share" if unit in ("%", "‰", "个百分点", "百分点") else unit
+
+
+def classify_indicator(words: str, unit: str = "") -> tuple[str | None, str | None]:
+    """(canonical indicator, family) of a target's own words.
+
+    Of the aliases the words contain, the one whose unit agrees with the target's wins, then the one nearest the
+    end (a Chinese noun phrase ends in its head: 国家级高新区研发投入强度 measures 研发投入强度), then the longest.
+    """
     tax = taxonomy()
-    best = None
-    for m in tax.aliases.finditer(words or ""):
-        if best is None or len(m.group()) > len(best):
-            best = m.group()
-    if best is None:
+    words = words or ""
+    found = {}
+    for start in range(len(words)):
+        m = tax.aliases.match(words, start)
+        if m:
+            found[m.group()] = m.end()
+    if not found:
         return None, None
+    base = _unit_class(unit)
+    best = max(found, key=lambda a: (not unit or _unit_class(tax.by_alias[a][2]) == base, found[a], len(a)))
     indicator, family, _ = tax.by_alias[best]
     return indicator, family
 
@@ -67,8 +79,8 @@ def classify_indicator(words: str) -> tuple[str | None, str | None]:
 def classify(target: Any) -> dict[str, Any]:
     """The comparable columns of one target (a :class:`~extractor.model.Target` or a row with its fields)."""
     get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k))
-    indicator, family = classify_indicator(get("indicator"))
     value, unit = scale(get("value"), get("unit"))
+    indicator, family = classify_indicator(get("indicator"), unit)
     value_max, _ = scale(get("value_max"), get("unit"))
     return {"indicator_key": indicator, "family": family, "value_norm": value, "value_max_norm": value_max,
             "unit_norm": unit}

@@ -184,3 +184,14 @@ def link(db: sqlite_utils.Database, new: list[int]) -> None:
     changed = _resolve_citations(db, new)
     _written_links(db, set(new) | changed)
     _inferred_links(db, new)
+
+
+def descendants(db: sqlite_utils.Database, parents: list[int]) -> set[int]:
+    """Every notice that implements these, directly or through an intermediate notice."""
+    if not parents:
+        return set()
+    rows = db.execute(f"""WITH RECURSIVE down(id) AS (
+                              SELECT child_id FROM links WHERE parent_id IN ({', '.join('?' * len(parents))})
+                              UNION SELECT l.child_id FROM links l JOIN down ON l.parent_id = down.id)
+                          SELECT id FROM down""", parents)
+    return {r[0] for r in rows}

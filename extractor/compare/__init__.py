@@ -1,0 +1,232 @@
+"""Compare places: who commits to what, how much and by when, and which policy each notice implements.
+
+:func:`compare` selects notices from a catalog (by place, parent policy or notice) and builds flat tables
+with SQL: ``documents``, ``targets``, ``money`` (+ ``money_totals``), ``responsibility``, ``timeline`` and
+``lineage``. Every row of targets and money keeps its notice and source sentence, so each cell can be traced.
+The renderers in :mod:`extractor.compare.render` turn a :class:`Comparison` into terminal tables, Markdown,
+CSV, XLSX, JSON, an iCalendar file or an HTML report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..db import Catalog, city_variants
+from ..identity import title_key
+from ..lineage import descendants
+
+#: The place a notice speaks for: its county, else its city, else its province.
+PLACE = "coalesce(d.county, d.city, d.province, '?')"
+TABLES = ("documents", "targets", "money", "money_totals", "responsibility", "timeline", "lineage")
+
+
+@dataclass
+class Comparison:
+    """The tables of one comparison, each a list of flat rows."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    money: list[dict[str, Any]] = field(default_factory=list)
+    money_totals: list[dict[str, Any]] = field(default_factory=list)
+    responsibility: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    lineage: list[dict[str, Any]] = field(default_factory=list)
+    reference: list[dict[str, Any]] = field(default_factory=list)
+    due: list[dict[str, Any]] = field(default_factory=list)
+    parent: dict[str, Any] | None = None
+
+    def places(self) -> list[str]:
+        """Places in the order their first notice appears."""
+        return list(dict.fromkeys(d["place"] for d in self.documents))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {name: getattr(self, name) for name in TABLES}
+        out["reference"] = self.reference
+        return out
+
+
+def _place_filter(places: list[str]) -> tuple[str, list[str]]:
+    names = [v for p in places for v in {*city_variants(p), *(p.strip() + s for s in ("县", "区", "旗", "省"))}]
+    marks = ", ".join("?" * len(names))
+    return f"(d.city IN ({marks}) OR d.county IN ({marks}) OR d.province IN ({marks}))", names * 3
+
+
+def _select(catalog: Catalog, cities: list[str] | None, parent: str | None, doc: str | None
+            ) -> tuple[list[int], dict[str, Any] | None]:
+    """Ids of the notices compared, and the parent notice when it is in the catalog."""
+    where, params = ["1"], []
+    parent_row = None
+    if cities:
+        sql, values = _place_filter(cities)
+        where.append(sql)
+        params += values
+    if doc:
+        ids = [r["id"] for r in catalog.find_documents(doc)]
+        where.append(f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})")
+    if parent:
+        found = catalog.find_documents(parent)
+        parent_row = {k: found[0][k] for k in ("id", "title", "doc_number", "level", "date_written")} if found else None
+        children = descendants(catalog.db, [parent_row["id"]]) if parent_row else set()
+        cited = {r[0] for r in catalog.conn.execute(
+            "SELECT document_id FROM citations WHERE doc_number = ? OR title_key = ?", [parent, title_key(parent)])}
+        for child in list(cited):
+            children |= descendants(catalog.db, [child]) | {child}
+        children.discard(parent_row["id"] if parent_row else -1)
+        where.append(f"d.id IN ({', '.join(map(str, sorted(children))) or 'NULL'})")
+    ids = [r[0] for r in catalog.conn.execute(
+        f"SELECT d.id FROM documents d WHERE {' AND '.join(where)} ORDER BY {PLACE}, d.date_written, d.id", params)]
+    return ids, parent_row
+
+
+def _in(ids: list[int]) -> str:
+    return ", ".join(map(str, ids)) or "NULL"
+
+
+def _targets(catalog: Catalog, ids: list[int], indicator: str | None, years: tuple[int | None, int | None]
+             ) -> list[dict[str, Any]]:
+    where = [f"t.document_id IN ({_in(ids)})"]
+    params: list[Any] = []
+    if indicator:
+        where.append("(t.indicator_key LIKE '%' || ? || '%' OR t.indicator LIKE '%' || ? || '%' OR t.family = ?)")
+        params += [indicator] * 3
+    if years[0]:
+        where.append("t.year >= ?")
+        params.append(years[0])
+    if years[1]:
+        where.append("t.year <= ?")
+        params.append(years[1])
+    return list(catalog.db.query(f"""
+        SELECT {PLACE} AS place, coalesce(t.indicator_key, t.indicator) AS indicator, t.family,
+               t.value_norm AS value, t.value_max_norm AS value_max, t.unit_norm AS unit, t.comparator, t.change,
+               t.year, d.title, d.doc_number, t.sentence, t.text, t.indicator AS wording, t.section,
+               d.id AS document_id, t.id AS target_id
+        FROM targets t JOIN documents d ON d.id = t.document_id
+        WHERE {' AND '.join(where)}
+        ORDER BY t.family IS NULL, t.family, indicator, place, t.year, t.start""", params))
+
+
+def _money(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
+    return list(catalog.db.query(f"""
+        SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan, a.value_yuan_max,
+               a.unit, a.recurrence,
+               coalesce(CAST(substr(o.deadline, 1, 4) AS INTEGER), CAST(substr(d.date_written, 1, 4) AS INTEGER))
+                 AS year,
+               d.title, d.doc_number, a.sentence, a.text, a.section, d.id AS document_id, a.id AS amount_id
+        FROM amounts a JOIN documents d ON d.id = a.document_id
+        LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
+        WHERE a.role = 'funding' AND a.document_id IN ({_in(ids)})
+        ORDER BY place, a.kind, a.value_yuan DESC"""))
+
+
+def _money_totals(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
+    """Per place: sums of lump and yearly funding (rates and caps left out), and the purpose with the most."""
+    rows = list(catalog.db.query(f"""
+        WITH f AS (
+          SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan
+          FROM amounts a JOIN documents d ON d.id = a.document_id
+          WHERE a.role = 'funding' AND a.kind IN ('lump', 'yearly') AND a.document_id IN ({_in(ids)})),
+        p AS (SELECT place, purpose, sum(value_yuan) AS amount,
+                     row_number() OVER (PARTITION BY place ORDER BY sum(value_yuan) DESC) AS n
+              FROM f GROUP BY place, purpose)
+        SELECT f.place,
+               sum(CASE WHEN kind = 'yearly' THEN value_yuan ELSE 0 END) AS per_year_yuan,
+               sum(CASE WHEN kind = 'lump' THEN value_yuan ELSE 0 END) AS one_off_yuan,
+               sum(value_yuan) AS total_yuan, count(*) AS amounts,
+               (SELECT purpose FROM p WHERE p.place = f.place AND n = 1) AS top_purpose,
+               (SELECT amount FROM p WHERE p.place = f.place AND n = 1) AS top_purpose_yuan
+        FROM f GROUP BY f.place ORDER BY per_year_yuan DESC, total_yuan DESC"""))
+    excluded = {r["place"]: r for r in catalog.db.query(f"""
+        SELECT {PLACE} AS place, sum(a.kind = 'rate') AS rates, sum(a.kind = 'cap') AS caps
+        FROM amounts a JOIN documents d ON d.id = a.document_id
+        WHERE a.role = 'funding' AND a.document_id IN ({_in(ids)}) GROUP BY place""")}
+    for r in rows:
+        r.update({k: excluded.get(r["place"], {}).get(k, 0) for k in ("rates", "caps")})
+    return rows
+
+
+def _responsibility(catalog: Catalog, ids: list[int], function: str | None) -> list[dict[str, Any]]:
+    where, params = [f"o.document_id IN ({_in(ids)})"], []
+    if function:
+        where.append("p.function = ?")
+        params.append(function)
+    return list(catalog.db.query(f"""
+        SELECT coalesce(p.function, '其他') AS function, {PLACE} AS place,
+               count(DISTINCT CASE WHEN od.role = 'lead' THEN od.obligation_id END) AS led,
+               count(DISTINCT CASE WHEN od.role != 'lead' THEN od.obligation_id END) AS joined,
+               group_concat(DISTINCT p.canonical) AS departments
+        FROM obligation_departments od JOIN departments p ON p.id = od.department_id
+        JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id
+        WHERE {' AND '.join(where)}
+        GROUP BY 1, 2 ORDER BY led + joined DESC, function, place""", params))
+
+
+def _timeline(catalog: Catalog, ids: list[int], years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
+    lo, hi = years[0] or 0, years[1] or 9999
+    return list(catalog.db.query(f"""
+        WITH due AS (
+          SELECT {PLACE} AS place, CAST(substr(o.deadline, 1, 4) AS INTEGER) AS year,
+                 (CAST(substr(o.deadline, 6, 2) AS INTEGER) + 2) / 3 AS quarter, 'obligation' AS kind
+          FROM obligations o JOIN documents d ON d.id = o.document_id
+          WHERE o.document_id IN ({_in(ids)}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+          UNION ALL
+          SELECT {PLACE}, t.year, NULL, 'target' FROM targets t JOIN documents d ON d.id = t.document_id
+          WHERE t.document_id IN ({_in(ids)}) AND t.year IS NOT NULL)
+        SELECT place, year, quarter, sum(kind = 'obligation') AS obligations, sum(kind = 'target') AS targets
+        FROM due WHERE year BETWEEN ? AND ?
+        GROUP BY place, year, quarter ORDER BY place, year, quarter IS NULL, quarter""", [lo, hi]))
+
+
+def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[str, Any]]:
+    rows = list(catalog.db.query(f"""
+        SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
+               d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date, l.link, l.score,
+               p.id AS parent_id, d.id AS child_id
+        FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
+        WHERE l.child_id IN ({_in(ids)}) ORDER BY p.level, parent, place"""))
+    if parent:
+        linked = {r["child_id"] for r in rows}
+        rows += list(catalog.db.query(f"""
+            SELECT coalesce(c.doc_number, c.title) AS parent, c.title AS parent_title, d.title AS child_title,
+                   d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date,
+                   CASE WHEN c.doc_number = :ref THEN 'doc_number' ELSE 'title' END AS link, 1.0 AS score,
+                   NULL AS parent_id, d.id AS child_id
+            FROM citations c JOIN documents d ON d.id = c.document_id
+            WHERE c.cited_document_id IS NULL AND (c.doc_number = :ref OR c.title_key = :key)
+              AND d.id IN ({_in([i for i in ids if i not in linked])})
+            GROUP BY d.id""", {"ref": parent, "key": title_key(parent)}))
+    return rows
+
+
+def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | None = None,
+            indicator: str | None = None, function: str | None = None, from_year: int | None = None,
+            to_year: int | None = None, doc: str | None = None) -> Comparison:
+    """Build every table of a comparison over the notices selected by place, parent policy or notice."""
+    ids, parent_row = _select(catalog, cities, parent, doc)
+    years = (from_year, to_year)
+    out = Comparison(parent=parent_row)
+    out.documents = list(catalog.db.query(f"""
+        SELECT d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county, d.level,
+               d.date_written AS date, (SELECT count(*) FROM sources s WHERE s.document_id = d.id) AS sources
+        FROM documents d WHERE d.id IN ({_in(ids)}) ORDER BY place, d.date_written, d.id"""))
+    out.targets = _targets(catalog, ids, indicator, years)
+    out.money = _money(catalog, ids)
+    out.money_totals = _money_totals(catalog, ids)
+    out.responsibility = _responsibility(catalog, ids, function)
+    out.timeline = _timeline(catalog, ids, years)
+    out.lineage = _lineage(catalog, ids, parent)
+    out.due = _due(catalog, ids, years)
+    if parent_row:
+        out.reference = _targets(catalog, [parent_row["id"]], indicator, years)
+    return out
+
+
+def _due(catalog: Catalog, ids: list[int], years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
+    """Dated obligations, for the calendar: place, date, task, departments (lead first), notice."""
+    lo, hi = f"{years[0] or 0:04d}-01-01", f"{years[1] or 9999:04d}-12-31"
+    return list(catalog.db.query(f"""
+        SELECT {PLACE} AS place, o.deadline AS date, o.text, l.departments, d.title, d.doc_number, o.section,
+               o.id AS obligation_id
+        FROM obligations o JOIN documents d ON d.id = o.document_id JOIN obligation_list l ON l.id = o.id
+        WHERE o.document_id IN ({_in(ids)}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+          AND o.deadline BETWEEN ? AND ?
+        ORDER BY o.deadline, place""", [lo, hi]))
