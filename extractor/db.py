@@ -327,9 +327,9 @@ _KINDS = {
 
 
 def city_variants(city: str) -> list[str]:
-    """``包头`` and ``包头市`` both name 包头市."""
-    base = re.sub(r"(市|盟|地区|自治州)$", "", city.strip())
-    return [base, *(base + s for s in ("市", "盟", "地区", "自治州"))]
+    """``包头`` and ``包头市`` both name 包头市; ``柳河`` and ``柳河县`` name 柳河县."""
+    base = re.sub(r"(市|盟|地区|自治州|县|区|旗)$", "", city.strip())
+    return [base, *(base + s for s in ("市", "盟", "地区", "自治州", "县", "区", "旗"))]
 
 
 def department_key(query: str) -> str:
@@ -741,7 +741,8 @@ class Catalog:
             score, order = f"bm25({k.table}_fts)", "score"
         if city:
             variants = city_variants(city)
-            where.append(f"d.city IN ({', '.join(f':city{i}' for i in range(len(variants)))})")
+            names = ", ".join(f":city{i}" for i in range(len(variants)))
+            where.append(f"(d.city IN ({names}) OR d.county IN ({names}))")
             params.update({f"city{i}": v for i, v in enumerate(variants)})
         owner = (f"od.obligation_id = {k.owner}" if k.owner else
                  "od.obligation_id IN (SELECT id FROM obligations WHERE document_id = x.id)")

@@ -5,7 +5,7 @@ import bisect
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from .model import Deadline
@@ -133,9 +133,13 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue
         if rule.goal_only and rule.kind == "year" and not (text[e:e + 1] in ",;" or text.startswith(_bare_followers(), e)):
             continue  # 2024年城镇老旧小区改造项目: the year names a plan, it bounds nothing
-        if rule.kind == "relative" and (re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:])
-                                        or "起" in text[max(text.rfind(",", 0, s), text.rfind("。", 0, s)) + 1:s]):
-            continue  # a condition (在10年内迁离的), a sanction (5年内取消) or a span from another event (自注册之日起)
+        clause = text[max(text.rfind(",", 0, s), text.rfind("。", 0, s), text.rfind(";", 0, s)) + 1:s]
+        if rule.kind == "relative" and "之日起" not in m.group() and (
+                re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:]) or "起" in clause
+                or re.search(r"(?:后|之后|以后)(?:的)?$", clause)
+                or (re.match(r"[^,;。]{0,12}的", text[e:]) and re.search(r"针对|对于|凡|属于", clause))):
+            continue  # a condition (在10年内迁离的), a sanction (5年内取消), a span from another event (自注册之日起,
+            # 投产后2年内) or inside a noun modifier (针对…5年内关税降为零的商品)
         value, recurrence = _resolve(rule.kind, g, parts, base)
         if value is not None:
             bisect.insort(taken, (s, e))
@@ -166,9 +170,12 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
             return (f"{year}-12-31", None) if year else (None, None)
         if kind == "relative" and base is not None:
             n = parse_number(g.get("n2") or g["n"] or "")
+            unit = g.get("unit") or ""
+            if n and unit in ("日", "天", "个工作日") and n <= 400:
+                return (base + timedelta(days=int(n) * 7 // 5 if "工作" in unit else int(n))).isoformat(), None
             if not n or n > 50:
                 return None, None
-            months = int(n) if "月" in (g.get("unit") or "") else 0
+            months = int(n) if "月" in unit else 0
             years = 0 if months else int(n)
             return _add(base, years, months).isoformat(), None
         if kind == "this_month" and base is not None:

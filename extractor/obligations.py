@@ -34,7 +34,8 @@ def rules() -> _Rules:
     body = dep.lexicon().body_pattern
     names = rf"[^,。;:由()\n]{{0,60}}?(?:{body})"
     return _Rules(
-        labelled=re.compile(rf"(?P<label>{alternation(labels)})\s*[::]\s*(?P<list>[^;;]*)"),
+        labelled=re.compile(rf"(?P<label>{alternation(labels)})\s*[::]\s*"
+                            rf"(?P<list>(?:(?![,,;;]\s*(?:{alternation(labels)})\s*[::])[^;;])*)"),
         closing=re.compile(rf"^(?P<list>.+?)(?:{alternation(data['closing_verbs'])})$"),
         line=re.compile(rf"(?:^(?P<label>{alternation(labels)})\s*[::]|【(?P<boxed>{alternation(labels)})】\s*[::]?)\s*(?P<list>[^【\n]+)",
                         re.M),
@@ -70,7 +71,10 @@ def _units(groups: list[tuple[str, str]]) -> list[Department]:
     return out
 
 
-_LEAD_COOP = re.compile(r"^(?P<lead>[^,;]+?)牵头(?:负责)?[,;、]\s*(?P<coop>.+?)(?:配合|协助|参与|按职责分工负责|负责)$")
+_LEAD_COOP = re.compile(r"^(?P<lead>[^,;]+?)(?:牵头(?:负责)?|分工负责|分别负责|负责)[,;、]\s*"
+                        r"(?P<coop>.+?)(?:配合|协助|参与|按职责分工负责|分工负责|负责)$")
+#: A note after the marking's verb: (科技部、财政部负责。列第一位者为牵头单位,下同).
+_NOTE = re.compile(r"(?<=负责|牵头|配合)。.*$")
 
 
 _BRACKET_CHARS = re.compile(r"[()]")
@@ -96,7 +100,7 @@ def _brackets(text: str, longest: int = 400) -> list[tuple[int, int]]:
 def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     found = []
     for start, end in _brackets(text):
-        inner = text[start + 1:end - 1].replace("\n", "")
+        inner = _NOTE.sub("", text[start + 1:end - 1].replace("\n", ""))
         groups: list[tuple[str, str]] = []
         if r.labelled.match(inner):
             for lm in r.labelled.finditer(inner):

@@ -17,6 +17,8 @@ from ..lineage import descendants
 
 #: The place a notice speaks for: its county, else its city, else its province.
 PLACE = "coalesce(d.county, d.city, d.province, '?')"
+#: The notices of the comparison under way, kept in a temporary table so every query joins on it.
+SELECTED = "SELECT id FROM temp.compare_ids"
 TABLES = ("documents", "targets", "money", "money_totals", "responsibility", "timeline", "lineage")
 
 
@@ -46,7 +48,7 @@ class Comparison:
 
 
 def _place_filter(places: list[str]) -> tuple[str, list[str]]:
-    names = [v for p in places for v in {*city_variants(p), *(p.strip() + s for s in ("县", "区", "旗", "省"))}]
+    names = [v for p in places for v in {*city_variants(p), p.strip() + "省"}]
     marks = ", ".join("?" * len(names))
     return f"(d.city IN ({marks}) OR d.county IN ({marks}) OR d.province IN ({marks}))", names * 3
 
@@ -82,9 +84,9 @@ def _in(ids: list[int]) -> str:
     return ", ".join(map(str, ids)) or "NULL"
 
 
-def _targets(catalog: Catalog, ids: list[int], indicator: str | None, years: tuple[int | None, int | None]
+def _targets(catalog: Catalog, indicator: str | None, years: tuple[int | None, int | None]
              ) -> list[dict[str, Any]]:
-    where = [f"t.document_id IN ({_in(ids)})"]
+    where = [f"t.document_id IN ({SELECTED})"]
     params: list[Any] = []
     if indicator:
         where.append("(t.indicator_key LIKE '%' || ? || '%' OR t.indicator LIKE '%' || ? || '%' OR t.family = ?)")
@@ -105,7 +107,7 @@ def _targets(catalog: Catalog, ids: list[int], indicator: str | None, years: tup
         ORDER BY t.family IS NULL, t.family, indicator, place, t.year, t.start""", params))
 
 
-def _money(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
+def _money(catalog: Catalog) -> list[dict[str, Any]]:
     return list(catalog.db.query(f"""
         SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan, a.value_yuan_max,
                a.unit, a.recurrence,
@@ -114,17 +116,17 @@ def _money(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
                d.title, d.doc_number, a.sentence, a.text, a.section, d.id AS document_id, a.id AS amount_id
         FROM amounts a JOIN documents d ON d.id = a.document_id
         LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
-        WHERE a.role = 'funding' AND a.document_id IN ({_in(ids)})
+        WHERE a.role = 'funding' AND a.document_id IN ({SELECTED})
         ORDER BY place, a.kind, a.value_yuan DESC"""))
 
 
-def _money_totals(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
+def _money_totals(catalog: Catalog) -> list[dict[str, Any]]:
     """Per place: sums of lump and yearly funding (rates and caps left out), and the purpose with the most."""
     rows = list(catalog.db.query(f"""
         WITH f AS (
           SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan
           FROM amounts a JOIN documents d ON d.id = a.document_id
-          WHERE a.role = 'funding' AND a.kind IN ('lump', 'yearly') AND a.document_id IN ({_in(ids)})),
+          WHERE a.role = 'funding' AND a.kind IN ('lump', 'yearly') AND a.document_id IN ({SELECTED})),
         p AS (SELECT place, purpose, sum(value_yuan) AS amount,
                      row_number() OVER (PARTITION BY place ORDER BY sum(value_yuan) DESC) AS n
               FROM f GROUP BY place, purpose)
@@ -138,14 +140,14 @@ def _money_totals(catalog: Catalog, ids: list[int]) -> list[dict[str, Any]]:
     excluded = {r["place"]: r for r in catalog.db.query(f"""
         SELECT {PLACE} AS place, sum(a.kind = 'rate') AS rates, sum(a.kind = 'cap') AS caps
         FROM amounts a JOIN documents d ON d.id = a.document_id
-        WHERE a.role = 'funding' AND a.document_id IN ({_in(ids)}) GROUP BY place""")}
+        WHERE a.role = 'funding' AND a.document_id IN ({SELECTED}) GROUP BY place""")}
     for r in rows:
         r.update({k: excluded.get(r["place"], {}).get(k, 0) for k in ("rates", "caps")})
     return rows
 
 
-def _responsibility(catalog: Catalog, ids: list[int], function: str | None) -> list[dict[str, Any]]:
-    where, params = [f"o.document_id IN ({_in(ids)})"], []
+def _responsibility(catalog: Catalog, function: str | None) -> list[dict[str, Any]]:
+    where, params = [f"o.document_id IN ({SELECTED})"], []
     if function:
         where.append("p.function = ?")
         params.append(function)
@@ -160,17 +162,17 @@ def _responsibility(catalog: Catalog, ids: list[int], function: str | None) -> l
         GROUP BY 1, 2 ORDER BY led + joined DESC, function, place""", params))
 
 
-def _timeline(catalog: Catalog, ids: list[int], years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
+def _timeline(catalog: Catalog, years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
     lo, hi = years[0] or 0, years[1] or 9999
     return list(catalog.db.query(f"""
         WITH due AS (
           SELECT {PLACE} AS place, CAST(substr(o.deadline, 1, 4) AS INTEGER) AS year,
                  (CAST(substr(o.deadline, 6, 2) AS INTEGER) + 2) / 3 AS quarter, 'obligation' AS kind
           FROM obligations o JOIN documents d ON d.id = o.document_id
-          WHERE o.document_id IN ({_in(ids)}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+          WHERE o.document_id IN ({SELECTED}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
           UNION ALL
           SELECT {PLACE}, t.year, NULL, 'target' FROM targets t JOIN documents d ON d.id = t.document_id
-          WHERE t.document_id IN ({_in(ids)}) AND t.year IS NOT NULL)
+          WHERE t.document_id IN ({SELECTED}) AND t.year IS NOT NULL)
         SELECT place, year, quarter, sum(kind = 'obligation') AS obligations, sum(kind = 'target') AS targets
         FROM due WHERE year BETWEEN ? AND ?
         GROUP BY place, year, quarter ORDER BY place, year, quarter IS NULL, quarter""", [lo, hi]))
@@ -182,7 +184,7 @@ def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[
                d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date, l.link, l.score,
                p.id AS parent_id, d.id AS child_id
         FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
-        WHERE l.child_id IN ({_in(ids)}) ORDER BY p.level, parent, place"""))
+        WHERE l.child_id IN ({SELECTED}) ORDER BY p.level, parent, place"""))
     if parent:
         linked = {r["child_id"] for r in rows}
         rows += list(catalog.db.query(f"""
@@ -202,31 +204,37 @@ def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | Non
             to_year: int | None = None, doc: str | None = None) -> Comparison:
     """Build every table of a comparison over the notices selected by place, parent policy or notice."""
     ids, parent_row = _select(catalog, cities, parent, doc)
+    catalog.conn.execute("CREATE TEMP TABLE IF NOT EXISTS compare_ids (id INTEGER PRIMARY KEY)")
+    catalog.conn.execute("DELETE FROM temp.compare_ids")
+    catalog.conn.executemany("INSERT INTO temp.compare_ids VALUES (?)", [(i,) for i in ids])
     years = (from_year, to_year)
     out = Comparison(parent=parent_row)
     out.documents = list(catalog.db.query(f"""
         SELECT d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county, d.level,
                d.date_written AS date, (SELECT count(*) FROM sources s WHERE s.document_id = d.id) AS sources
-        FROM documents d WHERE d.id IN ({_in(ids)}) ORDER BY place, d.date_written, d.id"""))
-    out.targets = _targets(catalog, ids, indicator, years)
-    out.money = _money(catalog, ids)
-    out.money_totals = _money_totals(catalog, ids)
-    out.responsibility = _responsibility(catalog, ids, function)
-    out.timeline = _timeline(catalog, ids, years)
+        FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id"""))
+    out.targets = _targets(catalog, indicator, years)
+    out.money = _money(catalog)
+    out.money_totals = _money_totals(catalog)
+    out.responsibility = _responsibility(catalog, function)
+    out.timeline = _timeline(catalog, years)
     out.lineage = _lineage(catalog, ids, parent)
-    out.due = _due(catalog, ids, years)
+    out.due = _due(catalog, years)
     if parent_row:
-        out.reference = _targets(catalog, [parent_row["id"]], indicator, years)
+        catalog.conn.execute("DELETE FROM temp.compare_ids")
+        catalog.conn.execute("INSERT INTO temp.compare_ids VALUES (?)", [parent_row["id"]])
+        out.reference = _targets(catalog, indicator, years)
+    catalog.conn.commit()  # end the implicit transaction of the temporary table
     return out
 
 
-def _due(catalog: Catalog, ids: list[int], years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
+def _due(catalog: Catalog, years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
     """Dated obligations, for the calendar: place, date, task, departments (lead first), notice."""
     lo, hi = f"{years[0] or 0:04d}-01-01", f"{years[1] or 9999:04d}-12-31"
     return list(catalog.db.query(f"""
         SELECT {PLACE} AS place, o.deadline AS date, o.text, l.departments, d.title, d.doc_number, o.section,
                o.id AS obligation_id
         FROM obligations o JOIN documents d ON d.id = o.document_id JOIN obligation_list l ON l.id = o.id
-        WHERE o.document_id IN ({_in(ids)}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+        WHERE o.document_id IN ({SELECTED}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
           AND o.deadline BETWEEN ? AND ?
         ORDER BY o.deadline, place""", [lo, hi]))
