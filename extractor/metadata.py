@@ -104,6 +104,29 @@ def _national(text: str) -> bool:
     return bool(re.match(r"^(国务院|国家|中共中央|全国|中华人民共和国|国办)", text))
 
 
+_PROVINCE_BODY = re.compile(r"(?<![\u4e00-\u9fff])省[\u4e00-\u9fff]{1,10}?(?:厅|局|委|办)")
+_CITY_BODY = re.compile(r"(?<![\u4e00-\u9fff])市(?!场)[\u4e00-\u9fff]{1,10}?(?:局|委|办)")
+
+
+def _provincial(text: str) -> str | None:
+    """The province of a notice that names no issuer but speaks as a province: it is addressed to the
+    province's cities and departments, or its markings name provincial bodies far more than city ones."""
+    cues = toml("document")["provincial_addressees"]
+    head = text[:1500]
+    addressed = any(c in head for c in cues)
+    own, city = len(_PROVINCE_BODY.findall(text)), len(_CITY_BODY.findall(text))
+    if not (addressed or (own >= 3 and own > 2 * city)):
+        return None
+    g = gazetteer()
+    counts = Counter()
+    for p in g.provinces:
+        for name in {p["name"], *split_list(p["short"])}:
+            if len(name) >= 2:
+                counts[p["name"]] += text.count(name)
+    best = counts.most_common(1)
+    return best[0][0] if best and best[0][1] else None
+
+
 def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
     """City and province from the 索引号, issuer, title, doc number, then the text."""
     found = _from_code(meta.index_number)
@@ -137,6 +160,9 @@ def locate(meta: Metadata, text: str) -> tuple[str | None, str | None]:
     opening = re.sub(r"《[^》]*》", "", text[:500])
     if any(w in opening for w in toml("document")["national_cues"]):
         return "全国", "全国"
+    province = _provincial(text)
+    if province:
+        return province, province
     counts = Counter(m.group() for m in g.places.finditer(text[:5000]))
     for name, _ in counts.most_common(3):
         if hit := _city_of(name):
@@ -230,7 +256,7 @@ def extract(text: str, header: Header) -> Metadata:
     own = doc_number(h.get("doc_number", "")) if h.get("doc_number") else None
     if own is None:
         for line in text.split("\n")[:20]:
-            m = DOC_NUMBER.fullmatch(line.strip().replace(" ", ""))
+            m = DOC_NUMBER.fullmatch(re.sub(r"^[(\[【]|[)\]】]$", "", line.strip().replace(" ", "")))
             if m:
                 own = doc_number(line)
                 break

@@ -32,6 +32,7 @@ class _Rules:
     prefixes: tuple[str, ...]
     projection: tuple[str, ...]
     descriptive_before: tuple[str, ...]
+    scope_words: tuple[str, ...]
     descriptive_after: tuple[str, ...]
     report_openers: tuple[str, ...]
     count_units: frozenset[str]
@@ -64,7 +65,7 @@ def rules() -> _Rules:
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
-                  tuple(t["descriptive_before"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
+                  tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
                   re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
                   re.compile(rf"({alternation(list(t['before']))})"),
@@ -163,7 +164,9 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
         if not ctx.has_deadline(Unit("s", whole, sentence.start, "")):
             return True
     if ctx.doc_year:
-        past_year = re.search(r"((?:19|20)\d{2})年(?:底|末)?的?$", clause_before)
+        past_year = re.search(r"((?:19|20)\d{2})年(?:底|末)?(?:[\u4e00-\u9fff]{1,4}的|的)?$", clause_before) or \
+            re.search(r"((?:19|20)\d{2})年[\u4e00-\u9fff]{0,4}的[\d一二三四五六七八九十]+[\u4e00-\u9fff]{0,12}"
+                      r"(?:调整|增加|扩大|提高)[\u4e00-\u9fff]{0,4}(?:为|到|至)$", clause_before)
         plan = _PLAN_LEAD.match(sentence.text)
         if (past_year and int(past_year.group(1)) < ctx.doc_year) or (
                 plan and 1955 + 5 * int(parse_number(plan.group(1)) or 0) < ctx.doc_year):
@@ -292,8 +295,11 @@ def _support_condition(ctx: Context, sentence: Unit, end: int) -> bool:
 
 def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r: _Rules) -> bool:
     """A number in a support rule: its condition (对…的,给予…), rate (按…的5%) or payment."""
-    if re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
-        return True
+    if re.search(r"(?<![\u4e00-\u9fff])(?:或)?(按|按照|参照)[^,;。]*$", ctx.text[left:start]) or \
+            re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
+        return True  # a calculation basis: 按当地最低工资60%的标准, 或按6个月的…社会保险费50%
+    if re.search(r"的[,;]?(?:均)?(?:可|可以|方可)(?:申请|享受|申报|获得)", ctx.text[end:sentence.end]):
+        return True  # an eligibility condition: …达到职工总数20%的,可申请
     if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:ctx.clause_bounds(start, end)[1]]):
         return True
     return _support_condition(ctx, sentence, end)
@@ -318,7 +324,9 @@ def targets(ctx: Context) -> list[Target]:
         if m.group("unit") not in r.count_units and _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
             continue
         before_q = ctx.text[left:s]
-        if before_q.endswith(r.descriptive_before) or ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
+        scoped = before_q.endswith(r.scope_words) and any(w in before_q[:-2] for w in r.goal if len(w) > 1)
+        if (before_q.endswith(r.descriptive_before) and not scoped) or \
+                ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
             continue
         if re.search(r"每(新增|增加|提升|提高|减少|降低|超过|达到|认定|获得|引进|投资|实现)", before_q):
             continue
