@@ -33,6 +33,8 @@ class _Rules:
     projection: tuple[str, ...]
     descriptive_before: tuple[str, ...]
     scope_words: tuple[str, ...]
+    clause_goal: tuple[str, ...]
+    goal_after: re.Pattern[str]
     descriptive_after: tuple[str, ...]
     report_openers: tuple[str, ...]
     count_units: frozenset[str]
@@ -65,7 +67,8 @@ def rules() -> _Rules:
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
-                  tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
+                  tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["clause_goal"]),
+                  re.compile(t["goal_after"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
                   re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
                   re.compile(rf"({alternation(list(t['before']))})"),
@@ -317,14 +320,16 @@ def targets(ctx: Context) -> list[Target]:
         left, right = ctx.clause_bounds(s, e)
         before_sentence = ctx.text[sentence.start:s]
         if not (any(w in before_sentence for w in r.goal) or ctx.has_deadline(sentence)
-                or "目标" in ctx.text[e:right + 8]):
+                or "目标" in ctx.text[e:right + 8] or any(w in ctx.text[left:s] for w in r.clause_goal)
+                or r.goal_after.match(ctx.text, m.end("unit"))):
             continue
         if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r):
             continue
         if m.group("unit") not in r.count_units and _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
             continue
         before_q = ctx.text[left:s]
-        scoped = before_q.endswith(r.scope_words) and any(w in before_q[:-2] for w in r.goal if len(w) > 1)
+        scoped = before_q.endswith(r.scope_words) and any(w in before_q[:-2] for w in (*r.goal, *r.clause_goal)
+                                                          if len(w) > 1)
         if (before_q.endswith(r.descriptive_before) and not scoped) or \
                 ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
             continue
