@@ -213,18 +213,26 @@ def _level(meta: Metadata) -> str | None:
     return level
 
 
+#: Lines from the top in which a title is looked for (a saved page puts menus and breadcrumbs above it).
+TITLE_WINDOW = 40
+#: A title followed by its own doc number in brackets: 关于…的通知(某政发〔2025〕8号).
+_OWN_NUMBER = re.compile(r"\((?:[^()]*〔\d{4}〕\d+号)\)$")
+#: Page chrome glued before a title: a site name or a breadcrumb ending in a separator.
+_CHROME_HEAD = re.compile(r"^.{0,40}?\s[-|_>»]\s(?=\S)|^(?:/\s*[^/]{1,12})+/?\s*(?=\S)")
+
+
 def find_title(text: str, header: Header) -> str | None:
     """The notice's own title (for a notice wrapping a plan, the notice's)."""
     head_title = header.fields.get("title")
     markers = tuple(toml("document")["preamble_markers"])
     candidates: list[str] = []
-    for line in text.split("\n")[:25]:
-        s = line.strip()
+    for line in text.split("\n")[:TITLE_WINDOW]:
+        s = _OWN_NUMBER.sub("", _CHROME_HEAD.sub("", line.strip()))
         if s.startswith(markers):
             candidates = []
-        elif is_title_line(s):
+        elif is_title_line(s) and not s.startswith("【"):
             candidates.append(s)
-        elif "。" in s or (s.endswith(":") and len(s) < 40):
+        elif "。" in s or (s.endswith(":") and len(s) < 40 and re.search(r"[,、]|^各|单位|部门|政府|机构", s)):
             if candidates:
                 break
             if not any(m in text for m in markers):
@@ -232,7 +240,8 @@ def find_title(text: str, header: Header) -> str | None:
     preferred = [c for c in candidates if "关于" in c] or candidates
     if head_title and is_title_line(head_title):
         return re.sub(r"\s+", "", head_title)
-    return preferred[0] if preferred else None
+    # a page repeats its title in its chrome (page title, breadcrumbs); the notice's own comes last, above the body
+    return preferred[-1] if preferred else None
 
 
 def _issuer_from_title(title: str | None) -> str | None:

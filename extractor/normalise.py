@@ -309,8 +309,18 @@ def title_ending() -> re.Pattern[str]:
     return re.compile(rf"({kinds})(\(({notes})\))?$")
 
 
-def join_title(m: Mapped, window: int = 15) -> Mapped:
-    """Join a title broken over two or three lines: ``关于…\n…实施意见`` becomes one line."""
+def join_title(m: Mapped, window: int = 40) -> Mapped:
+    """Join titles broken over two or three lines: ``关于…\n…实施意见`` becomes one line (a saved page may
+    show the title more than once)."""
+    for _ in range(3):
+        joined = _join_one_title(m, window)
+        if joined is m:
+            return m
+        m = joined
+    return m
+
+
+def _join_one_title(m: Mapped, window: int) -> Mapped:
     ends = title_ending()
     lines = m.text.split("\n")
     pos = 0
@@ -324,7 +334,7 @@ def join_title(m: Mapped, window: int = 15) -> Mapped:
                 and not re.search(r"[。,;:!?|]", joined) and "关于" in joined
                 and not any(re.search(r"[日号]$", p) for p in parts[:-1])
                 and not any(re.match(r"^[一二三四五六七八九十\d(]", p) for p in parts[1:])
-                and all(len(p) <= 40 for p in parts[1:])
+                and all(2 <= len(p) <= 40 for p in parts[1:]) and len(parts[0]) >= 2 and not any(re.match(r"[/|>»【\[]", p) for p in parts)
             ):
                 cut = [pos + sum(len(p) + 1 for p in parts[:i + 1]) - 1 for i in range(extra)]
                 return apply_edits(m, [(c, c + 1, "") for c in cut])
@@ -345,6 +355,30 @@ def strip_markdown(m: Mapped) -> Mapped:
     return sub(m, _MARKDOWN, "")
 
 
+_NUMBER_LINE = re.compile(r"-?\d[\d.,%‰~\-—/]*")
+_SENTENCE_END = tuple("。;:!?")
+
+
+def join_split_numbers(m: Mapped) -> Mapped:
+    """Join numbers that page-to-text tools put on lines of their own (到\n2025\n年,达到\n60%\n以上).
+
+    A line holding only a number joins the line before (unless that one ends a sentence) and the line after
+    (when it goes on with Chinese text). Numbered headings (``2.``) stay where they are.
+    """
+    lines = m.text.split("\n")
+    cuts: list[int] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        end = pos + len(line)
+        if _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")):
+            if i > 0 and lines[i - 1] and not lines[i - 1].endswith(_SENTENCE_END):
+                cuts.append(pos - 1)
+            if i + 1 < len(lines) and re.match(r"[\u4e00-\u9fff%‰]", lines[i + 1]):
+                cuts.append(end)
+        pos = end + 1
+    return apply_edits(m, [(c, c + 1, "") for c in sorted(set(cuts))]) if cuts else m
+
+
 def normalise(m: Mapped) -> tuple[Mapped, Header]:
     """All steps in order; returns the clean text and the parsed metadata block."""
     m = unify_whitespace(m)
@@ -355,5 +389,6 @@ def normalise(m: Mapped) -> tuple[Mapped, Header]:
     m, header = extract_header(m)
     m = strip_boilerplate(m)
     m = collapse_whitespace(m)
+    m = join_split_numbers(m)
     m = join_title(m)
     return m, header
