@@ -139,12 +139,15 @@ def _compare_obligations(gold: list[dict], pred: list[dict], pairs: Counts) -> d
     return {"tp": len(match), "fp": len(pred) - len(match), "fn": len(gold) - len(match), "department_errors": errors}
 
 
-def evaluate_dirs(gold_dir: Path, pred_dir: Path | None, predictions: dict[str, dict] | None = None
-                  ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
-    """Scores per field and a per-document report; predictions from PRED_DIR files or a dict by name."""
+def evaluate_dirs(gold_dir: Path, pred_dir: Path | None, predictions: dict[str, dict] | None = None,
+                  only: set[str] | None = None) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """Scores per field and a per-document report; predictions from PRED_DIR files or a dict by name
+    (``only``: score just the gold files with these names)."""
     counts = {f: Counts() for f in FIELDS}
     report: dict[str, Any] = {}
     for gold_file in sorted(gold_dir.glob("*.json")):
+        if only is not None and gold_file.stem not in only:
+            continue
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         pred: dict[str, Any] = {}
         if predictions is not None:

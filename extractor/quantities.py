@@ -319,17 +319,19 @@ def targets(ctx: Context) -> list[Target]:
         sentence = ctx.sentence(s)
         left, right = ctx.clause_bounds(s, e)
         before_sentence = ctx.text[sentence.start:s]
+        predicate = bool(r.goal_after.match(ctx.text, m.end("unit")))
         if not (any(w in before_sentence for w in r.goal) or ctx.has_deadline(sentence)
                 or "目标" in ctx.text[e:right + 8] or any(w in ctx.text[left:s] for w in r.clause_goal)
-                or r.goal_after.match(ctx.text, m.end("unit"))):
+                or predicate):
             continue
         if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r):
             continue
-        if m.group("unit") not in r.count_units and _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
+        if m.group("unit") not in r.count_units and not predicate and \
+                _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
             continue
         before_q = ctx.text[left:s]
-        scoped = before_q.endswith(r.scope_words) and any(w in before_q[:-2] for w in (*r.goal, *r.clause_goal)
-                                                          if len(w) > 1)
+        scoped = before_q.endswith(r.scope_words) and (
+            any(w in before_q[:-2] for w in (*r.goal, *r.clause_goal) if len(w) > 1) or predicate)
         if (before_q.endswith(r.descriptive_before) and not scoped) or \
                 ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
             continue

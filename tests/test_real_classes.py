@@ -1,0 +1,119 @@
+"""One made-up example per class of failure seen on real notices (the real texts are in tests/real)."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.model import Source
+from extractor.pipeline import process
+
+
+def run(text: str):
+    return process(Source("made-up.txt", "txt", text, "utf-8", "made-up.txt"))
+
+
+DATED = "某市人民政府关于推进某项工作的通知\n某政发〔2023〕5号\n"
+SIGNED = "\n某市人民政府\n2023年3月10日\n"
+
+
+def dates(text: str) -> list[str]:
+    return [d.date for d in run(DATED + text + SIGNED).deadlines]
+
+
+def values(text: str) -> list[tuple[float, str]]:
+    return [(t.value, t.unit) for t in run(DATED + text + SIGNED).targets]
+
+
+# ---------------------------------------------------------------- deadlines
+
+def test_year_end_without_a_year_is_the_notice_year():
+    assert dates("一、年底前，公共数据开放率达到60%。") == ["2023-12-31"]
+
+
+def test_span_from_the_notice_itself_in_days():
+    assert dates("一、各县区要在本通知印发之日起15日内报送方案。") == ["2023-03-25"]
+
+
+def test_span_from_another_event_has_no_date():
+    assert dates("一、对新建项目，投产后2年内给予支持。") == []
+    assert dates("一、奖励资金自审核通过后10日内拨付。") == []
+
+
+def test_span_inside_a_noun_modifier_is_no_deadline():
+    assert dates("一、针对5年内关税降为零的商品，加大市场开拓力度。") == []
+
+
+# ---------------------------------------------------------------- targets
+
+def test_yearly_quota_with_a_selection_verb():
+    assert (30, "家") in values("一、每年遴选30家标杆企业，推广经验。")
+    assert (2, "个") in values("一、选取2—4个县开展试点。")
+
+
+def test_scope_word_after_a_goal_verb():
+    assert (200, "家") in values("一、推动全市200家企业完成数字化改造。")
+
+
+def test_goal_predicate_after_the_count():
+    assert (60, "%") in values("一、全县60%以上的村卫生室具备远程诊疗能力。")
+
+
+def test_conditions_bases_and_past_counts_are_not_targets():
+    assert values("一、企业新招用人员达到职工总数20%的，可申请补贴。") == []
+    assert values("一、补贴按当地最低工资60%的标准发放。") == []
+    assert values("一、将2019年出台的18条措施调整为25条。") == []
+
+
+# ---------------------------------------------------------------- metadata
+
+def test_doc_number_in_brackets_on_its_own_line():
+    doc = run("某省人民政府办公厅关于加快某项工作的通知\n\n（某政办发〔2022〕15号）\n\n各市人民政府：\n现印发给你们。")
+    assert doc.metadata.doc_number == "某政办发〔2022〕15号"
+
+
+def test_provincial_notice_without_a_header_is_the_province():
+    text = ("各市人民政府，省政府各部门：\n为推动浙江数字经济发展，提出如下意见。\n"
+            "一、支持杭州建设平台。（省经信厅牵头，省财政厅配合）\n二、支持宁波建设港口。（省交通运输厅负责）\n"
+            "三、支持杭州、宁波、温州开展试点。（省发展改革委负责）")
+    meta = run(text).metadata
+    assert (meta.city, meta.province, meta.level) == ("浙江省", "浙江省", "provincial")
+
+
+def test_title_below_page_chrome():
+    text = ("首页\n政务公开\n/ 政策文件\n/ 规范性文件\n某市人民政府办公室关于印发某某实施方案的通知\n"
+            "某政办发〔2024〕3号\n各区人民政府，市政府各部门：\n现印发给你们，请认真执行。")
+    assert run(text).metadata.title == "某市人民政府办公室关于印发某某实施方案的通知"
+
+
+def test_numbers_on_lines_of_their_own_are_joined():
+    assert dates("一、到\n2025\n年，全市5G基站达到\n3000\n个。") == ["2025-12-31"]
+    assert (3000, "个") in values("一、到\n2025\n年，全市5G基站达到\n3000\n个。")
+
+
+# ---------------------------------------------------------------- obligations
+
+def departments(text: str) -> list[list[str]]:
+    return [o.departments for o in run(DATED + text + SIGNED).obligations]
+
+
+def test_two_labels_in_one_bracket():
+    assert departments("一、建设平台。（牵头单位：市商务局，责任单位：市财政局、市科技局）") == [
+        ["市商务局", "市财政局", "市科技局"]]
+
+
+def test_note_after_the_verb():
+    assert departments("一、完善政策。（科技部、财政部负责。列第一位者为牵头单位，下同）") == [["科技部", "财政部"]]
+
+
+@pytest.mark.parametrize("marking, want", [
+    ("（省文旅厅、省体育局负责，各市政府配合）", ["省文旅厅", "省体育局", "各市政府"]),
+    ("（省大数据局牵头，各有关部门、各市政府分工负责）", ["省大数据局", "各市政府"]),
+    ("（证监会、银保监会负责）", ["证监会", "银保监会"]),
+    ("（市场监管总局、人民银行按职责分工负责）", ["市场监管总局", "人民银行"]),
+])
+def test_markings_real_notices_use(marking, want):
+    assert departments(f"一、规范服务。{marking}") == [want]
+
+
+def test_national_bodies_keep_their_names():
+    ob = run(DATED + "一、规范服务。（市场监管总局负责）" + SIGNED).obligations[0]
+    assert (ob.units[0].canonical, ob.units[0].level) == ("国家市场监督管理总局", "")
