@@ -22,7 +22,9 @@ def _target_charts(c: Comparison) -> list[dict[str, Any]]:
     for place, t in [*(("reference", t) for t in c.reference), *((t["place"], t) for t in c.targets)]:
         if t["value"] is not None and t["unit"]:
             by[(t["indicator"], t["unit"])].setdefault(place, t["value"])
-    shared = [kv for kv in by.items() if len(kv[1]) > 1] or list(by.items())
+    shared = [kv for kv in by.items() if len(kv[1]) > 1]
+    if not shared:
+        return [_family_chart(c)] if c.targets else []
     ranked = sorted(shared, key=lambda kv: -len(kv[1]))[:CHARTS_PER_PAGE]
     charts = []
     for (indicator, unit), values in ranked:
@@ -30,6 +32,21 @@ def _target_charts(c: Comparison) -> list[dict[str, Any]]:
         fig.update_layout(title=f"{indicator} ({unit})", height=280, margin=dict(l=40, r=10, t=40, b=40), font=FONT)
         charts.append({"id": f"chart-target-{len(charts)}", "figure": fig.to_json()})
     return charts
+
+
+def _family_chart(c: Comparison) -> dict[str, Any]:
+    """How many targets each place sets per indicator family (when no indicator is shared)."""
+    import plotly.graph_objects as go
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t in c.targets:
+        counts[t["family"] or "other"][t["place"]] += 1
+    places = c.places()
+    fig = go.Figure([go.Bar(name=family, x=places, y=[by.get(p, 0) for p in places])
+                     for family, by in sorted(counts.items())])
+    fig.update_layout(title="Targets per indicator family and place", barmode="stack", height=320,
+                      margin=dict(l=40, r=10, t=40, b=40), font=FONT)
+    return {"id": "chart-target-families", "figure": fig.to_json()}
 
 
 def _money_chart(c: Comparison) -> dict[str, Any] | None:
