@@ -319,3 +319,55 @@ def test_two_ingests_at_once_both_finish(tmp_path):
     assert _document_count(db) == len(paths)
     added = [int(out.decode().split(" added")[0]) for out, _ in outputs]
     assert sum(added) == len(paths)
+
+
+def test_copies_merge_and_other_doc_numbers_stay_apart(tmp_path):
+    text = BAOTOU.read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    # the same notice saved again with other line breaks and spacing: one notice, two sources
+    (folder / "b.txt").write_text(text.replace("\n", "\n\n").replace("。", "。 "), encoding="utf-8")
+    # the same text under another doc number (a county copying a city's notice): another notice
+    (folder / "c.txt").write_text(re.sub(r"〔(\d{4})〕(\d+)号", r"〔\1〕999号", text, count=1), encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = run_cli("ingest", "--db", str(db), str(folder))
+    assert "2 added, 1 merged" in result.stdout
+    with Catalog.open(db) as cat:
+        rows = cat.db.execute("SELECT d.doc_number, count(s.id) FROM documents d JOIN sources s ON s.document_id = d.id "
+                              "GROUP BY d.id ORDER BY d.doc_number").fetchall()
+    assert rows == [("包府发〔2022〕50号", 2), ("包府发〔2022〕999号", 1)]
+
+
+def test_text_without_title_or_number_merges_by_its_fingerprint(tmp_path):
+    eerduosi = next(CORPORA.glob("*eerduosi*.txt"))
+    text = eerduosi.read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text("  " + text.replace("\n", "\r\n"), encoding="utf-8")
+    result = run_cli("ingest", "--db", str(tmp_path / "c.db"), str(folder))
+    assert "1 added, 1 merged" in result.stdout
+
+
+def test_a_version_one_catalog_migrates(tmp_path):
+    from extractor.db import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    import sqlite_utils
+
+    db = sqlite_utils.Database(path)
+    MIGRATIONS[0](db)
+    doc = process(read(BAOTOU))
+    doc_id = db["documents"].insert({"hash": "h1", "path": str(BAOTOU), "format": "txt", "title": doc.metadata.title,
+                                     "doc_number": doc.metadata.doc_number, "city": "包头市", "text": doc.text}).last_pk
+    db["targets"].insert({"document_id": doc_id, "indicator": "研发投入强度", "value": 4.0, "unit": "%"})
+    db["citations"].insert({"document_id": doc_id, "doc_number": "国发〔2020〕7号",
+                            "title": "国务院关于促进国家高新技术产业开发区高质量发展的若干意见"})
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    with Catalog.open(path) as cat:
+        assert cat.version == SCHEMA_VERSION
+        assert [(s["hash"], s["document_id"]) for s in cat.db["sources"].rows] == [("h1", doc_id)]
+        assert next(cat.db["targets"].rows)["indicator_key"] == "研发投入强度"
+        assert cat.db["fingerprints"].count == 16 and cat.db["title_keys"].count >= 2
