@@ -228,7 +228,7 @@ def _parse_header_line(line: str) -> dict[str, str] | None:
     pattern, by_label = _header_labels()
     runs = _header_runs()
     cells = [part.strip(" •·\t") for c in re.split(r"[|│]", line) for part in runs.split(c)]
-    cells = [c for c in cells if c]
+    cells = [c for c in cells if c and not re.fullmatch(r":?-{3,}:?", c)]  # Markdown table rules are no cells
     if not cells:
         return None
     found: dict[str, str] = {}

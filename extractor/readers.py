@@ -130,15 +130,19 @@ _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "emb
 
 
 class _TextParser(HTMLParser):
-    """Collects body text; drops furniture; tables become ``a | b | c`` rows."""
+    """Collects body text; drops furniture; tables become ``a | b | c`` rows.
+
+    A layout cell that holds paragraphs (a whole notice in one ``<td>`` of ``<p>``s) keeps its line breaks;
+    tables nested in cells are read inside their cell.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.stack: list[tuple[str, bool]] = []
         self.skip = 0
-        self.cells: list[str] | None = None
-        self.cell: list[str] | None = None
+        self.rows: list[list[str]] = []  # cells of each open row, innermost last
+        self.cells: list[list[str]] = []  # text of each open cell, innermost last
         self.saw_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -156,9 +160,9 @@ class _TextParser(HTMLParser):
         if self.skip:
             return
         if tag == "tr":
-            self.cells = []
+            self.rows.append([])
         elif tag in ("td", "th"):
-            self.cell = []
+            self.cells.append([])
         elif tag in _BLOCK:
             self._emit("\n")
 
@@ -173,25 +177,29 @@ class _TextParser(HTMLParser):
                 break
         if self.skip:
             return
-        if tag in ("td", "th") and self.cell is not None and self.cells is not None:
-            self.cells.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
-            self.cell = None
-        elif tag == "tr" and self.cells is not None:
-            row, self.cells = self.cells, None
-            if any(row):
-                self.out.append("\n" + " | ".join(row) + "\n")
+        if tag in ("td", "th") and self.cells:
+            text = re.sub(r"[ \t\r\f\v]+", " ", "".join(self.cells.pop()))
+            if self.rows:
+                self.rows[-1].append(text.strip())
+            else:
+                self._emit(text)
+        elif tag == "tr" and self.rows:
+            row = [c for c in self.rows.pop()]
+            if not any(row):
+                return
+            if sum(1 for c in row if c) == 1 or any("\n" in c.strip() for c in row):
+                self._emit("\n" + "\n".join(c for c in row if c) + "\n")  # a layout cell: its paragraphs stay
+            else:
+                self._emit("\n" + " | ".join(re.sub(r"\s+", " ", c) for c in row) + "\n")
         elif tag in _BLOCK:
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
-            self._emit(data)
+            self._emit(data.replace("\n", " ") if self.cells else data)  # in a cell only tags break lines
 
     def _emit(self, text: str) -> None:
-        if self.cell is not None:
-            self.cell.append(text.replace("\n", " "))
-        else:
-            self.out.append(text)
+        (self.cells[-1] if self.cells else self.out).append(text)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)

@@ -47,3 +47,32 @@ def test_development_set_meets_its_thresholds(scored):
     f1 = _f1(scored, {k for k in scored if k.startswith("h")})
     for field, threshold in DEV.items():
         assert f1[field] >= threshold, (field, f1[field])
+
+
+def _scores_of(folder: Path, suffix: str) -> dict[str, float]:
+    pages = sorted((REAL / "html").glob("*.html"))
+    predictions = {}
+    from extractor.pipeline import extract_file
+
+    for page in pages:
+        path = folder / f"{page.stem}{suffix}"
+        predictions[page.stem] = extract_file(path).to_json()
+    summary, _ = evaluate_dirs(REAL / "gold", None, predictions, only=set(predictions))
+    return {field: s["f1"] for field, s in summary.items()}
+
+
+def test_a_notice_read_from_its_page_or_its_markdown_scores_like_its_text(tmp_path):
+    """The five gov.cn pages of the development set: as saved HTML, and as Markdown a crawler makes of them."""
+    from markdownify import markdownify
+
+    for page in (REAL / "html").glob("*.html"):
+        (tmp_path / f"{page.stem}.md").write_text(markdownify(page.read_text(encoding="utf-8")), encoding="utf-8")
+        (tmp_path / f"{page.stem}.txt").write_text((REAL / "docs" / f"{page.stem}.txt").read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
+    text = _scores_of(tmp_path, ".txt")
+    page = _scores_of(REAL / "html", ".html")
+    markdown = _scores_of(tmp_path, ".md")
+    for field in text:
+        assert page[field] >= text[field] - 0.01, ("html", field, page[field], text[field])
+    for field in ("amounts", "targets", "metadata"):
+        assert markdown[field] >= text[field] - 0.02, ("markdown", field, markdown[field], text[field])
