@@ -35,6 +35,11 @@ def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _context(name: str) -> tuple[str, ...]:
+    return tuple(toml("deadlines")["context"][name])
+
+
 def _bare_followers() -> tuple[str, ...]:
     return tuple(toml("deadlines")["context"]["bare_year_followers"])
 
@@ -134,6 +139,9 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
         if rule.goal_only and rule.kind == "year" and not (text[e:e + 1] in ",;" or text.startswith(_bare_followers(), e)):
             continue  # 2024年城镇老旧小区改造项目: the year names a plan, it bounds nothing
         clause = text[max(text.rfind(",", 0, s), text.rfind("。", 0, s), text.rfind(";", 0, s)) + 1:s]
+        sentence = text[max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1:s]
+        if any(w in sentence for w in _context("forecast")) or any(w in clause for w in _context("definition")):
+            continue  # 据…预测,到2030年…; 存量项目是指2025年6月1日前投产的项目
         if rule.kind == "relative" and "之日起" not in m.group() and (
                 re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:]) or "起" in clause
                 or re.search(r"(?:后|之后|以后)(?:的)?$", clause)
@@ -159,6 +167,8 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
             return "XXXX-12-31", "yearly"
         if kind == "day":
             return date(int(g["y"]), int(g["m"]), int(g["d"])).isoformat(), None
+        if kind == "window":
+            return date(int(g["y"] or g["y0"]), int(g["m"]), int(g["d"])).isoformat(), None
         if kind == "month":
             return _last_day(int(g["y"]), int(g["m"])), None
         if kind == "year":

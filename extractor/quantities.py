@@ -31,6 +31,7 @@ class _Rules:
     payer: re.Pattern[str]
     prefixes: tuple[str, ...]
     projection: tuple[str, ...]
+    forecast: tuple[str, ...]
     descriptive_before: tuple[str, ...]
     scope_words: tuple[str, ...]
     clause_goal: tuple[str, ...]
@@ -66,7 +67,7 @@ def rules() -> _Rules:
     payer = re.compile(rf"([\u4e00-\u9fff]{{0,8}}(?:{alternation(f['payers'])}))(?:每年|每年度|相应|再|共|统筹)*(?:{alternation(f['verbs'])})")
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
-                  tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]),
+                  tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]), tuple(t["forecast"]),
                   tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["clause_goal"]),
                   re.compile(t["goal_after"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
@@ -160,7 +161,7 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     cut = max((clause_before.rfind(w) + len(w) for w in r.goal if len(w) > 1 and w in clause_before), default=0)
     if any(w in clause_before[cut:] + ctx.text[start:right] for w in r.past):
         return True
-    if any(w in before for w in ("截至", "截止", "同比", *r.projection)):
+    if any(w in before for w in ("截至", "截止", "同比", *r.projection, *r.forecast)):
         return True
     if sentence.text.lstrip().startswith(r.report_openers) or re.match(r"\s*(19|20)\d{2}年以来", sentence.text):
         whole = max(ctx.text.rfind("。", 0, sentence.start), ctx.text.rfind("\n", 0, sentence.start)) + 1

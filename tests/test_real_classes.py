@@ -117,3 +117,15 @@ def test_markings_real_notices_use(marking, want):
 def test_national_bodies_keep_their_names():
     ob = run(DATED + "一、规范服务。（市场监管总局负责）" + SIGNED).obligations[0]
     assert (ob.units[0].canonical, ob.units[0].level) == ("国家市场监督管理总局", "")
+
+
+def test_a_window_that_qualifies_an_action_ends_at_its_end_date():
+    assert dates("一、对2023年5月1日至2023年10月31日期间签约的项目给予支持。") == ["2023-10-31"]
+    assert dates("一、对2024年4月1日至12月31日之间投产的项目给予奖励。") == ["2024-12-31"]
+    assert dates("一、2023年1月1日至12月31日,对困难企业返还保险费。") == []  # the period a policy runs
+
+
+def test_forecasts_and_definitions_bound_nothing():
+    assert dates("一、据机构预测,到2030年全球装机规模将达到220GW。") == []
+    assert values("一、据机构预测,到2030年全球装机规模将达到220GW。") == []
+    assert dates("一、存量项目是指2023年6月1日前投产的项目。") == []
