@@ -32,6 +32,7 @@ class _Rules:
     prefixes: tuple[str, ...]
     projection: tuple[str, ...]
     forecast: tuple[str, ...]
+    condition_openers: tuple[str, ...]
     descriptive_before: tuple[str, ...]
     scope_words: tuple[str, ...]
     clause_goal: tuple[str, ...]
@@ -68,6 +69,7 @@ def rules() -> _Rules:
     return _Rules(money, mult, quantity, tuple(t["goal"]), tuple(t["past"]), tuple(t["score"]), t["before"],
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]), tuple(t["forecast"]),
+                  tuple(t["condition_openers"]),
                   tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["clause_goal"]),
                   re.compile(t["goal_after"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
@@ -159,7 +161,8 @@ def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
     left, right = ctx.clause_bounds(start, start)
     clause_before = ctx.text[left:start]
     cut = max((clause_before.rfind(w) + len(w) for w in r.goal if len(w) > 1 and w in clause_before), default=0)
-    if any(w in clause_before[cut:] + ctx.text[start:right] for w in r.past):
+    basis = re.search(r"(?:上年|去年|上一年)[^,;。]*的$", clause_before)  # 上年售电量的0.3%: still a goal
+    if any(w in (("" if basis else clause_before[cut:]) + ctx.text[start:right]) for w in r.past):
         return True
     if any(w in before for w in ("截至", "截止", "同比", *r.projection, *r.forecast)):
         return True
@@ -302,6 +305,8 @@ def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r:
     if re.search(r"(?<![\u4e00-\u9fff])(?:或)?(按|按照|参照)[^,;。]*$", ctx.text[left:start]) or \
             re.search(r"(按|按照|参照)([^,;。]*的)?$", ctx.text[left:start]):
         return True  # a calculation basis: 按当地最低工资60%的标准, 或按6个月的…社会保险费50%
+    if ctx.text[left:start].lstrip().startswith(r.condition_openers):
+        return True  # 若参与竞价的项目不足3个
     if re.search(r"的[,;]?(?:均)?(?:可|可以|方可)(?:申请|享受|申报|获得)", ctx.text[end:sentence.end]):
         return True  # an eligibility condition: …达到职工总数20%的,可申请
     if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:ctx.clause_bounds(start, end)[1]]):
@@ -315,7 +320,10 @@ def targets(ctx: Context) -> list[Target]:
     found = []
     for m in r.quantity.finditer(ctx.text):
         s, e = m.span()
-        if m.group("approx") or ctx.text[e:e + 1] == "/" or ctx.text[s - 1:s] in ("第", "/"):
+        # 产量超过1800万吨/年: a yearly rate reached is a goal in that unit (宝丰一期260万吨/年 names a plant)
+        per_year = ctx.text.startswith("/年", m.end("unit")) and \
+            bool(r.verb_tail.search(ctx.text[max(0, s - 12):s]))
+        if m.group("approx") or (ctx.text[e:e + 1] == "/" and not per_year) or ctx.text[s - 1:s] in ("第", "/"):
             continue
         sentence = ctx.sentence(s)
         left, right = ctx.clause_bounds(s, e)
@@ -360,6 +368,7 @@ def targets(ctx: Context) -> list[Target]:
             change = "decrease" if verb_end.group(1) in r.decrease else "increase"
         indicator, ts, te = _indicator(ctx, left, s, e, right, r)
         year = ctx.governing_year(s)
-        found.append(Target(indicator, clean(value), clean(high) if high is not None else None, m.group("unit"),
+        found.append(Target(indicator, clean(value), clean(high) if high is not None else None,
+                            m.group("unit") + ("/年" if per_year else ""),
                             comparator, change, year, ctx.text[ts:te], ts, te, sentence=sentence.text))
     return found

@@ -129,3 +129,16 @@ def test_forecasts_and_definitions_bound_nothing():
     assert dates("一、据机构预测,到2030年全球装机规模将达到220GW。") == []
     assert values("一、据机构预测,到2030年全球装机规模将达到220GW。") == []
     assert dates("一、存量项目是指2023年6月1日前投产的项目。") == []
+
+
+def test_conditions_opened_by_if_are_not_targets():
+    assert values("一、若参与竞价的同类项目不足3个,当年暂不组织竞价。") == []
+
+
+def test_a_yearly_rate_reached_keeps_its_unit():
+    assert (1800, "万吨/年") in values("一、到2025年,原油产量超过1800万吨/年。")
+    assert values("一、正在建设一期260万吨/年煤制烯烃项目。") == []
+
+
+def test_a_share_of_last_years_figure_is_a_goal():
+    assert (0.3, "%") in values("一、电网企业节约电量不低于上年售电量的0.3%。")
