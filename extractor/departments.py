@@ -44,6 +44,7 @@ def lexicon() -> Lexicon:
         vague=vague,
         vague_pattern=re.compile(r"^(各|市|县|区|省|市直|县直|区直|市级|县级)?(各)?(有关|相关|其他|其它)(职能)?(部门|单位|机构)"
                                  r"|^各(级|地|地区|部门|单位)$|^(各级)?各部门$"
+                                 r"|^(各)?(有关|相关|其他|其它)[\u4e00-\u9fff]{0,8}(企业|单位|机构|电厂)$"
                                  r"|^(省|市|县|区|州|盟|旗)?(人民)?(政府)?(各|所属)(部门|单位|委办局|有关部门|直属机构)$"),
         drop_tail=tuple(re.compile(p) for p in rules["drop_tail"]),
         joiners=tuple(rules["joiners"]),

@@ -357,23 +357,31 @@ def strip_markdown(m: Mapped) -> Mapped:
 
 _NUMBER_LINE = re.compile(r"-?\d[\d.,%‰~\-—/]*")
 _SENTENCE_END = tuple("。;:!?")
+#: What may follow a number as its unit or date part: 年/月/日, %, a magnitude, a measure word.
+_UNIT_START = r"[年月日%‰万亿千百个家项名人次元吨座套台条辆公米亩天倍]"
 
 
 def join_split_numbers(m: Mapped) -> Mapped:
     """Join numbers that page-to-text tools put on lines of their own (到\n2025\n年,达到\n60%\n以上).
 
-    A line holding only a number joins the line before (unless that one ends a sentence) and the line after
-    (when it goes on with Chinese text). Numbered headings (``2.``) stay where they are.
+    A line holding only a number joins the line before when that one stops mid-sentence, and the line after
+    when it goes on with the number's unit, or with any text once the number is mid-sentence. A number that
+    opens an item (``2\n.\n做好…``) is a heading: it joins its dot and its title, not the sentence before.
     """
-    lines = m.text.split("\n")
+    raw = m.text.split("\n")
+    lines = [r.strip() for r in raw]
     cuts: list[int] = []
     pos = 0
     for i, line in enumerate(lines):
-        end = pos + len(line)
-        if _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")):
-            if i > 0 and lines[i - 1] and not lines[i - 1].endswith(_SENTENCE_END):
+        end = pos + len(raw[i])
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.isdigit() and after in (".", "、") and i + 2 < len(lines):
+            cuts += [end, end + 1 + len(raw[i + 1])]  # 1\n.\n加强储备 is the heading 1.加强储备
+        elif _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")):
+            mid = i > 0 and bool(lines[i - 1]) and not lines[i - 1].endswith(_SENTENCE_END + (")",))
+            if mid:
                 cuts.append(pos - 1)
-            if i + 1 < len(lines) and re.match(r"[\u4e00-\u9fff%‰]", lines[i + 1]):
+            if (mid and re.match(r"[\u4e00-\u9fff%‰]", after)) or re.match(_UNIT_START, after):
                 cuts.append(end)
         pos = end + 1
     return apply_edits(m, [(c, c + 1, "") for c in sorted(set(cuts))]) if cuts else m
@@ -387,8 +395,8 @@ def normalise(m: Mapped) -> tuple[Mapped, Header]:
     m = to_halfwidth(m)
     m = strip_pinyin(m)
     m, header = extract_header(m)
+    m = join_split_numbers(m)
     m = strip_boilerplate(m)
     m = collapse_whitespace(m)
-    m = join_split_numbers(m)
     m = join_title(m)
     return m, header

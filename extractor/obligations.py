@@ -97,6 +97,20 @@ def _brackets(text: str, longest: int = 400) -> list[tuple[int, int]]:
     return spans
 
 
+def _closes_item(text: str, end: int) -> bool:
+    """Whether a bracket ending at ``end`` closes its paragraph or sentence."""
+    return bool(re.match(r"\s*(?:[。;]\s*)?(?:\n|$)", text[end:end + 3]))
+
+
+def _bare_bodies(inner: str) -> bool:
+    """A bracket that holds nothing but bodies: at least one concrete, every item a body or a vague reference."""
+    items = [p for p in re.split(r"[、,;]", inner) if p.strip()]
+    names = dep.split(inner)
+    vague = re.compile(r"^(?:各)?(?:有关|相关|其他|其它)")
+    return bool(names) and all(dep.is_body(p) or dep.is_vague(p) or vague.match(p) for p in items) and \
+        all(dep.is_body(n) for n in names)
+
+
 def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
     found = []
     for start, end in _brackets(text):
@@ -113,6 +127,8 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
             cm = r.closing.match(inner)
             if cm and all(dep.is_body(n) for n in dep.split(cm.group("list"))) and dep.split(cm.group("list")):
                 groups.append(("listed", cm.group("list")))
+            elif _closes_item(text, end) and _bare_bodies(inner):
+                groups.append(("listed", inner))  # (省能源局、各市能源主管部门,有关企业) closing a task
         units = _units(groups)
         if units or (groups and any(dep.is_vague(g[1].strip()) for g in groups)):
             found.append(_Marking(start, end, units, False, text[start:end]))

@@ -142,3 +142,14 @@ def test_a_yearly_rate_reached_keeps_its_unit():
 
 def test_a_share_of_last_years_figure_is_a_goal():
     assert (0.3, "%") in values("一、电网企业节约电量不低于上年售电量的0.3%。")
+
+
+def test_a_bare_bracket_of_bodies_closing_a_task_is_a_marking():
+    text = "一、保障供应。\n1.加强储备。建设储备基地。(省能源局、各市能源主管部门,有关企业)\n2.优化调度。完善监测。(省能源局)"
+    assert departments(text) == [["省能源局", "各市能源主管部门"], ["省能源局"]]
+    assert departments("一、推进建设(含改扩建项目)。") == []
+
+
+def test_a_number_opening_an_item_stays_a_heading():
+    doc = run(DATED + "一、保障供应。\n1\n.\n加强储备。建设基地。(省能源局负责)\n2\n.\n优化调度。完善监测。(省发展改革委负责)" + SIGNED)
+    assert [o.section for o in doc.obligations] == ["一、1.", "一、2."]
