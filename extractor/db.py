@@ -845,13 +845,15 @@ class Catalog:
             {'WHERE ' + ' AND '.join(where) if where else ''}
             GROUP BY p.id ORDER BY p.city, leads DESC, joins DESC, p.canonical""", params))
 
-    def lineage(self) -> list[dict[str, Any]]:
-        """Every written or inferred link: parent (doc number, else title), child, place, level, date, how found."""
-        return list(self.db.query("""
+    def lineage(self, children: str | None = None) -> list[dict[str, Any]]:
+        """Every written or inferred link: parent (doc number, else title), child, place, level, date, how found
+        (``children``: a subquery of the child ids to keep)."""
+        return list(self.db.query(f"""
             SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
                    d.doc_number AS child_doc_number, coalesce(d.county, d.city, d.province, '?') AS place, d.level,
                    d.date_written AS date, l.link, l.score, p.id AS parent_id, d.id AS child_id
             FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
+            {f"WHERE l.child_id IN ({children})" if children else ""}
             ORDER BY p.level, p.id, place, d.id"""))
 
     def failures(self, run_id: int | None = None) -> list[dict[str, Any]]:

@@ -141,18 +141,14 @@ def _best_parent(db: sqlite_utils.Database, child: dict[str, Any]) -> tuple[int,
     tokens = words(_opening(child.get("title"), child.get("text")))
     if not tokens:
         return None
-    best: tuple[float, float, int] | None = None
     sql = f"""SELECT d.id, d.title, d.level, d.date_written, d.province FROM title_index
               JOIN documents d ON d.id = title_index.rowid
               WHERE title_index MATCH ? AND d.id != ? ORDER BY bm25(title_index) LIMIT 20"""
-    for p in db.query(sql, [_fts("title_words", tokens), child["id"]]):
-        if not above(p, child):
-            continue
-        score = _score(p["title"], child)
-        key = (score, rank(p["level"]) or 0.0, -p["id"])
-        if score >= MIN_SCORE and (best is None or key > best[:2] + (-best[2],)):
-            best = (score, rank(p["level"]) or 0.0, p["id"])
-    return (best[2], best[0]) if best else None
+    scored = [(_score(p["title"], child), rank(p["level"]) or 0.0, -p["id"])
+              for p in db.query(sql, [_fts("title_words", tokens), child["id"]]) if above(p, child)]
+    # the best score wins; among equals the nearest level above the child, then the earliest notice
+    best = max((s for s in scored if s[0] >= MIN_SCORE), default=None)
+    return (-best[2], best[0]) if best else None
 
 
 def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:

@@ -179,12 +179,7 @@ def _timeline(catalog: Catalog, years: tuple[int | None, int | None]) -> list[di
 
 
 def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[str, Any]]:
-    rows = list(catalog.db.query(f"""
-        SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
-               d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date, l.link, l.score,
-               p.id AS parent_id, d.id AS child_id
-        FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
-        WHERE l.child_id IN ({SELECTED}) ORDER BY p.level, parent, place"""))
+    rows = catalog.lineage(children=SELECTED)
     if parent:
         linked = {r["child_id"] for r in rows}
         rows += list(catalog.db.query(f"""
