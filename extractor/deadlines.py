@@ -193,6 +193,8 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
             if g.get("d"):
                 return date(base.year, m, int(g["d"])).isoformat(), None
             return _last_day(base.year, m), None
+        if kind == "this_part" and base is not None:
+            return f"{base.year:04d}-{parts[g['part']]}", None
         if kind == "this_year" and base is not None:
             return f"{base.year}-12-31", None
     except (ValueError, KeyError, TypeError):

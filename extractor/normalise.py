@@ -6,6 +6,7 @@ back to the character of the reader's text it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -115,13 +116,15 @@ def to_simplified(m: Mapped) -> Mapped:
     return apply_edits(m, edits)
 
 
-_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]+")
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000\ufe50-\ufe6b]+")
 
 
 def to_halfwidth(m: Mapped) -> Mapped:
-    """Full-width ASCII (digits, letters, punctuation) and U+3000 to half-width."""
+    """Full-width ASCII (digits, letters, punctuation), U+3000 and the small form variants (``3﹒``) to
+    half-width."""
     def half(match: re.Match[str]) -> str:
-        return "".join(" " if c == "\u3000" else chr(ord(c) - 0xFEE0) for c in match.group())
+        return "".join(" " if c == "\u3000" else unicodedata.normalize("NFKC", c)[:1] if c >= "\ufe50"
+                       and c <= "\ufe6b" else chr(ord(c) - 0xFEE0) for c in match.group())
 
     return sub(m, _FULLWIDTH, half)
 

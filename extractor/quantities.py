@@ -33,6 +33,8 @@ class _Rules:
     projection: tuple[str, ...]
     forecast: tuple[str, ...]
     condition_openers: tuple[str, ...]
+    unitless: tuple[re.Pattern[str], ...]
+    scope_only: re.Pattern[str]
     descriptive_before: tuple[str, ...]
     scope_words: tuple[str, ...]
     clause_goal: tuple[str, ...]
@@ -70,6 +72,8 @@ def rules() -> _Rules:
                   t["after"], tuple(t["decrease"]), tuple(t["increase"]), tuple(t["lead_verbs"]),
                   tuple(f["verbs"]), tuple(f["purposes"]), payer, tuple(prefixes), tuple(t["projection"]), tuple(t["forecast"]),
                   tuple(t["condition_openers"]),
+                  tuple(re.compile(t[k]) for k in ("magnitude", "chinese_count", "index_value")),
+                  re.compile(t["scope_only"]),
                   tuple(t["descriptive_before"]), tuple(t["scope_words"]), tuple(t["clause_goal"]),
                   re.compile(t["goal_after"]), tuple(t["descriptive_after"]), tuple(t["report_openers"]),
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
@@ -150,7 +154,8 @@ class Context:
 
 _PAYMENT = re.compile(r"安排|给予|奖励|补贴|补助|奖补|资助|贴息|拨付|出资")
 _PLAN_LEAD = re.compile(r"\s*[“\"]?(十[一二三四五六七八九])五[”\"]?(?:期间|以来|时期)")
-_YEAR_LEAD = re.compile(r"(20\d{2})年(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
+_YEAR_LEAD = re.compile(r"(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+\)|\d+\.)?(20\d{2})年"
+                        r"(?:度|上半年|下半年|前三季度|\d{1,2}月)?,?")
 
 
 def _statistical(ctx: Context, sentence: Unit, start: int, r: _Rules) -> bool:
@@ -281,6 +286,7 @@ def _indicator(ctx: Context, left: int, start: int, end: int, right: int, r: _Ru
     core = re.sub(r"(比|较)\d{4}年.*$", "", stripped)
     core = r.verb_tail.sub("", core)
     core = re.sub(r"的$|要$|将$|均$|为$", "", core).strip(" ,")
+    core = "" if r.scope_only.match(core) else core
     if len(core) >= 2:
         return core, lead + (len(prefix) - len(stripped)), end
     tail = re.match(r"[^,;。、]*", ctx.text[end:right]).group()
@@ -371,4 +377,31 @@ def targets(ctx: Context) -> list[Target]:
         found.append(Target(indicator, clean(value), clean(high) if high is not None else None,
                             m.group("unit") + ("/年" if per_year else ""),
                             comparator, change, year, ctx.text[ts:te], ts, te, sentence=sentence.text))
+    return sorted(found + _unitless_targets(ctx, r), key=lambda t: t.start)
+
+
+def _unitless_targets(ctx: Context, r: _Rules) -> list[Target]:
+    """Goals written without a measure word: 突破3亿, 过千亿, 培育一家龙头机构, 创新指数达到110左右."""
+    found = []
+    for pattern in r.unitless:
+        for m in pattern.finditer(ctx.text):
+            s, e = m.span("n")[0], m.end()
+            sentence = ctx.sentence(s)
+            left, right = ctx.clause_bounds(s, e)
+            if _statistical(ctx, sentence, s, r) or _condition(ctx, sentence, s, e, left, r) or \
+                    any(w in ctx.text[left:right] for w in r.score) or re.search(r"每[\u4e00-\u9fff]{0,3}$",
+                                                                                  ctx.text[left:m.start()]):
+                continue  # a score (每新增一家得2分) or a rate per unit is no goal
+            value = parse_number(m.group("n"))
+            if value is None:
+                continue
+            groups = m.groupdict()
+            cmp = groups.get("cmp")
+            comparator = {"突破": ">", "超过": ">", "超": ">", "过": ">", "逾": ">"}.get(cmp or "", "=")
+            if groups.get("after"):
+                comparator = r.after[groups["after"]]
+            indicator, ts, te = _indicator(ctx, left, m.start(), e, right, r)
+            found.append(Target(indicator, clean(value), None, groups.get("unit") or "", comparator, None,
+                                ctx.governing_year(s), ctx.text[ts:max(te, e)], ts, max(te, e),
+                                sentence=sentence.text))
     return found

@@ -153,3 +153,29 @@ def test_a_bare_bracket_of_bodies_closing_a_task_is_a_marking():
 def test_a_number_opening_an_item_stays_a_heading():
     doc = run(DATED + "一、保障供应。\n1\n.\n加强储备。建设基地。(省能源局负责)\n2\n.\n优化调度。完善监测。(省发展改革委负责)" + SIGNED)
     assert [o.section for o in doc.obligations] == ["一、1.", "一、2."]
+
+
+def test_half_year_without_a_year_is_the_notice_year():
+    assert dates("一、上半年,完成平台建设。") == ["2023-06-30"]
+
+
+def test_a_past_statement_after_a_heading_is_no_goal():
+    assert values("一、2022年,全区各项工作取得成效,新增企业30家。") == []
+
+
+def test_goals_without_a_measure_word():
+    assert [(t.indicator, t.value, t.unit, t.comparator) for t in run(DATED + "一、力争交易额突破3亿。" + SIGNED).targets] \
+        == [("交易额", 3, "亿", ">")]
+    assert (100, "亿") in values("一、产业规模过百亿。")
+    assert (1, "家") in values("一、培育一家龙头机构。")
+    assert (110, "") in values("一、创新指数达到110左右。")
+
+
+def test_the_indicator_is_the_noun_after_a_bare_verb():
+    target = run(DATED + "一、全市重点打造12个工业园区。" + SIGNED).targets[0]
+    assert (target.indicator, target.value, target.unit) == ("工业园区", 12, "个")
+
+
+def test_small_full_stop_numbers_a_heading():
+    doc = run(DATED + "一、做好保障。\n3﹒加强监管。落实责任。(市市场监管局负责)" + SIGNED)
+    assert [o.section for o in doc.obligations] == ["一、3."]
