@@ -290,6 +290,10 @@ def extract(text: str, header: Header) -> Metadata:
             seen.setdefault(number)
     meta.cited_doc_numbers = list(seen)
     meta.cited_documents = cited
+    front = header.front  # a crawler's front matter fills only what the notice itself does not say
+    if meta.title is None and is_title_line(front.get("title", "")):
+        meta.title = re.sub(r"\s+", "", front["title"])
+    meta.date_published = meta.date_published or _date(front.get("date") or front.get("published"))
     meta.city, meta.province = locate(meta, text)
     meta.county = _county(meta, text)
     meta.level = _level(meta)

@@ -220,6 +220,8 @@ class Header:
     """Fields of the metadata block, by field name (first value wins)."""
 
     fields: dict[str, str] = field(default_factory=dict)
+    #: ``key: value`` pairs of a Markdown front matter; used only where the notice's own text lacks a field.
+    front: dict[str, str] = field(default_factory=dict)
 
 
 def _parse_header_line(line: str) -> dict[str, str] | None:
@@ -350,6 +352,17 @@ _MARKDOWN = re.compile(r"<!--.*?-->|^#{1,6}[ ]+|^>[ ]?|\*\*|__(?=\S)|(?<=\S)__",
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
+def front_matter(text: str) -> dict[str, str]:
+    """The ``key: value`` pairs of a Markdown front matter (lower-case keys, quotes removed)."""
+    found = _FRONT_MATTER.match(text)
+    pairs: dict[str, str] = {}
+    for line in (found.group().split("\n")[1:-2] if found else []):
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and value.strip():
+            pairs.setdefault(key.strip().lower(), value.strip().strip("'\""))
+    return pairs
+
+
 def strip_markdown(m: Mapped) -> Mapped:
     """Markdown from crawlers and page-to-Markdown tools as plain text: front matter, heading and quote marks,
     bold marks, comments and link targets go, link texts stay."""
@@ -393,6 +406,7 @@ def join_split_numbers(m: Mapped) -> Mapped:
 def normalise(m: Mapped) -> tuple[Mapped, Header]:
     """All steps in order; returns the clean text and the parsed metadata block."""
     m = unify_whitespace(m)
+    front = front_matter(m.text)
     m = strip_markdown(m)
     m = to_simplified(m)
     m = to_halfwidth(m)
@@ -402,4 +416,5 @@ def normalise(m: Mapped) -> tuple[Mapped, Header]:
     m = strip_boilerplate(m)
     m = collapse_whitespace(m)
     m = join_title(m)
+    header.front = front
     return m, header

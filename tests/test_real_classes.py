@@ -179,3 +179,12 @@ def test_the_indicator_is_the_noun_after_a_bare_verb():
 def test_small_full_stop_numbers_a_heading():
     doc = run(DATED + "一、做好保障。\n3﹒加强监管。落实责任。(市市场监管局负责)" + SIGNED)
     assert [o.section for o in doc.obligations] == ["一、3."]
+
+
+def test_front_matter_fills_only_what_the_text_lacks():
+    front = "---\ntitle: 某市人民政府关于推进某项工作的通知\ndate: 2023-03-12\nsource: https://example.org/a\n---\n"
+    bare = run(front + "# 一、总体要求\n**加快**推进某项工作。")
+    assert (bare.metadata.title, bare.metadata.date_published) == ("某市人民政府关于推进某项工作的通知", "2023-03-12")
+    own = run(front.replace("推进某项工作", "印发某方案") + "某市人民政府关于推进某项工作的通知\n\n一、总体要求")
+    assert own.metadata.title == "某市人民政府关于推进某项工作的通知"
+    assert "**" not in bare.text and "#" not in bare.text
