@@ -127,6 +127,8 @@ def _bracket_markings(text: str, r: _Rules) -> list[_Marking]:
             cm = r.closing.match(inner)
             if cm and all(dep.is_body(n) for n in dep.split(cm.group("list"))) and dep.split(cm.group("list")):
                 groups.append(("listed", cm.group("list")))
+            elif cm and dep.is_vague(cm.group("list").strip()):
+                groups.append(("listed", cm.group("list")))  # (各有关部门负责) ends its task, naming nobody
             elif _closes_item(text, end) and _bare_bodies(inner):
                 groups.append(("listed", inner))  # (省能源局、各市能源主管部门,有关企业) closing a task
         units = _units(groups)
@@ -323,7 +325,7 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
         if short and sec:
             # The item is only its heading (1.地区生产总值增长6%。): the heading is the task.
             s, e = _trim(text, max(boundary, sec.start + len(sec.marker)), mk.start)
-        if mk.units and e > s:
+        if e > s:  # a marking of only vague bodies (各有关部门负责) still makes a task, with no departments
             previous = Obligation(text[s:e], [u.name for u in mk.units], None, s, e, mk.text, units=mk.units)
             found.append(previous)
         boundary = mk.end

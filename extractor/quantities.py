@@ -54,9 +54,10 @@ def rules() -> _Rules:
     mult = data["money"]["multipliers"]
     foreign = "".join({w[0] for w in data["money"]["foreign"]})
     number = rf"(?:{ARABIC}|{_CN_NUM})"
+    band = rf"(?:\s*(?:及以上|以上|\(含\)))?{RANGE_SEP}"  # 1000万元及以上至5000万元, 5万元(含)至10万元
     money = re.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<n>{number})\s*(?P<mult>{alternation(mult)})?(?P<approx>多|余)?"
-        rf"(?:元?{RANGE_SEP}(?P<n2>{number})\s*(?P<m2>{alternation(mult)})?)?(?<![{foreign}])元"
+        rf"(?<![\d.])(?<!\d,)(?P<n>{number})(?P<inner>多|余)?\s*(?P<mult>{alternation(mult)})?(?P<approx>多|余)?"
+        rf"(?:元?{band}(?P<n2>{number})\s*(?P<m2>{alternation(mult)})?)?(?<![{foreign}])元"
     )
     t = data["targets"]
     units = data["units"]["count"] + data["units"]["measure"]
@@ -232,10 +233,13 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         n = m.group("n")
         if not re.search(r"\d", n) and len(n) < 2:
             continue
-        value = parse_number(n)
+        factor = r.multipliers.get(m.group("mult") or m.group("m2") or "", 1)
+        if m.group("mult") and not re.search(r"\d", n) and re.search(r"[亿億]", n):
+            value, factor = parse_number(n + m.group("mult")), 1  # 二十五亿七千多万元: the 万 counts the 七千 only
+        else:
+            value = parse_number(n)
         if value is None:
             continue
-        factor = r.multipliers.get(m.group("mult") or m.group("m2") or "", 1)
         high = None
         if m.group("n2"):
             v2 = parse_number(m.group("n2"))

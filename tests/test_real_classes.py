@@ -188,3 +188,26 @@ def test_front_matter_fills_only_what_the_text_lacks():
     own = run(front.replace("推进某项工作", "印发某方案") + "某市人民政府关于推进某项工作的通知\n\n一、总体要求")
     assert own.metadata.title == "某市人民政府关于推进某项工作的通知"
     assert "**" not in bare.text and "#" not in bare.text
+
+
+def amounts_of(text: str) -> list[tuple]:
+    return [(a.value_yuan, a.value_yuan_max, a.role) for a in run(DATED + text + SIGNED).amounts]
+
+
+def test_money_classes():
+    assert amounts_of("一、对企业给予30万元奖励。") == [(300000, None, "funding")]
+    assert amounts_of("一、去年造成积压资金一百四十四亿余元。") == [(14400000000, None, "statistic")]
+    assert amounts_of("一、对投资1000万元及以上至5000万元的项目给予奖励。")[0][:2] == (10000000, 50000000)
+    assert amounts_of("一、全年收入二十五亿七千多万元。")[0][0] == 2570000000
+
+
+def test_a_marking_of_only_vague_bodies_makes_a_task_with_no_departments():
+    doc = run(DATED + "一、重点任务\n(一)加强宣传。开展主题活动。(各有关部门负责)完善政策。落实资金。(市财政局负责)" + SIGNED)
+    assert [(o.text, o.departments) for o in doc.obligations] == [
+        ("开展主题活动。", []), ("完善政策。落实资金。", ["市财政局"])]  # the run-in heading is no task text
+
+
+def test_member_units_mark_a_task_and_mechanisms_or_leaders_do_not():
+    assert departments("一、完善机制。健全制度。(领导小组成员单位负责)") == [["领导小组成员单位"]]
+    assert departments("一、建立由市长牵头的工作机制。") == []
+    assert departments("一、各部门负责人要带头落实。") == []
