@@ -604,7 +604,7 @@ class Catalog:
     def _insert(self, document: Document, digest: str, path: str, run_id: int | None, sig: Any,
                 doc_id: int | None = None) -> Outcome:
         from .identity import bands, title_keys
-        from .indicators import classify, money_kind
+        from .indicators import classify
 
         meta, source, text = document.metadata, document.source, document.text
         city = meta.city or ""
@@ -673,7 +673,8 @@ class Catalog:
             for i, t in enumerate(document.targets))
         self.db["amounts"].insert_all(
             {**item(i, a, amount_owner.get(i)), "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
-             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer, **money_kind(a, text)}
+             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer, "kind": a.kind,
+             "unit": a.unit}
             for i, a in enumerate(document.amounts))
         self.db["deadlines"].insert_all(
             {**item(i, d, containing(d.start)), "date": d.date, "recurrence": d.recurrence, "kind": d.kind}

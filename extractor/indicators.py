@@ -101,13 +101,13 @@ def _money_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return rate_after, rate_before, cap_before
 
 
-def money_kind(amount: Any, text: str) -> dict[str, Any]:
+def money_kind(amount: Any, text: str) -> tuple[str, str]:
     """Kind (``rate``/``cap``/``yearly``/``lump``) and unit (``元`` or ``元/台``) of one amount in its text."""
     rate_after, rate_before, cap_before = _money_cues()
     before = text[max(0, amount.start - 12):amount.start]
     rate = rate_after.match(text, amount.end) or rate_before.search(before)
     if rate:
-        return {"kind": "rate", "unit": f"元/{rate.group('per')}"}
+        return "rate", f"元/{rate.group('per')}"
     if cap_before.search(before):
-        return {"kind": "cap", "unit": "元"}
-    return {"kind": "yearly" if amount.recurrence == "yearly" else "lump", "unit": "元"}
+        return "cap", "元"
+    return ("yearly" if amount.recurrence == "yearly" else "lump"), "元"

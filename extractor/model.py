@@ -102,6 +102,8 @@ class Amount:
     payer: str | None = None
     section: str = ""
     sentence: str = ""
+    kind: str = "lump"  # lump | yearly | rate (100元/亩) | cap (最高不超过50万元)
+    unit: str = "元"  # 元, or the per-unit rate's 元/亩
 
 
 @dataclass

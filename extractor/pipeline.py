@@ -8,6 +8,7 @@ from . import deadlines as dl
 from . import metadata as md
 from . import obligations as ob
 from . import quantities as qt
+from .indicators import money_kind
 from .model import Document, Mapped, Source
 from .nlp import add_spans, make_doc
 from .normalise import normalise
@@ -42,6 +43,8 @@ def process(source: Source, with_doc: bool = False) -> Document:
     ctx = qt.Context(text, sents, deadlines, year, review)
     targets = qt.targets(ctx)
     amounts = qt.amounts(ctx, targets)
+    for a in amounts:
+        a.kind, a.unit = money_kind(a, text)
     obligations = ob.find(text, secs, sents, deadlines)
     for ob_ in obligations:
         ob_.targets = [i for i, t in enumerate(targets) if ob_.start <= t.start < ob_.end]

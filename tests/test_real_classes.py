@@ -211,3 +211,23 @@ def test_member_units_mark_a_task_and_mechanisms_or_leaders_do_not():
     assert departments("一、完善机制。健全制度。(领导小组成员单位负责)") == [["领导小组成员单位"]]
     assert departments("一、建立由市长牵头的工作机制。") == []
     assert departments("一、各部门负责人要带头落实。") == []
+
+
+def test_more_classes_seen_on_real_notices():
+    assert dates("一、2022年,全区各项工作取得成效。") == []
+    lead = values("一、到2027年,实现以下目标:\n——培训:面向2万名技术人员轮训。\n——平台:建成10个平台。")
+    assert (2, "万名") in lead and (10, "个") in lead
+    assert (5, "%") in values("一、企业担保费率原则上不高于5%。")
+    assert values("一、补贴不超过投资额的12%。") == [] and values("一、最高不超过300万元。") == []
+    assert values("一、针对零关税的1500种商品加大市场开拓力度。") == []
+    assert [(t.value, t.unit) for t in run(DATED + "一、到2025年,比重提高3个百分点,达到40%。" + SIGNED).targets] == [
+        (3, "个百分点"), (40, "%")]
+    rate = run(DATED + "一、按800元/吨给予补贴,最高奖励不超过50万元。" + SIGNED).amounts
+    assert [(a.value_yuan, a.kind, a.unit, a.role) for a in rate] == [(800, "rate", "元/吨", "funding"),
+                                                                      (500000, "cap", "元", "funding")]
+
+
+def test_title_broken_by_layout_spaces_and_own_number_not_cited():
+    meta = process(Source("x.txt", "txt", "某市人民政府关于推进某项工作的  实施意见\n某政发〔2023〕5号\n各区:\n"
+                          "根据《某规定》(某政发〔2023〕5号)制定本意见。\n一、总则", "utf-8", "x.txt")).metadata
+    assert (meta.title, meta.cited_doc_numbers) == ("某市人民政府关于推进某项工作的实施意见", [])
