@@ -391,7 +391,9 @@ def join_split_numbers(m: Mapped) -> Mapped:
     for i, line in enumerate(lines):
         end = pos + len(raw[i])
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.isdigit() and after in (".", "、") and i + 2 < len(lines):
+        if re.fullmatch(r"-?\d+\.", line) and after[:1].isdigit():
+            cuts.append(end)  # 0.\n3035: a decimal split after its point
+        elif line.isdigit() and after in (".", "、") and i + 2 < len(lines):
             cuts += [end, end + 1 + len(raw[i + 1])]  # 1\n.\n加强储备 is the heading 1.加强储备
         elif _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")):
             mid = i > 0 and bool(lines[i - 1]) and not lines[i - 1].endswith(_SENTENCE_END + (")",))

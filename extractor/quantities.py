@@ -56,7 +56,8 @@ def rules() -> _Rules:
     number = rf"(?:{ARABIC}|{_CN_NUM})"
     band = rf"(?:\s*(?:及以上|以上|\(含\)))?{RANGE_SEP}"  # 1000万元及以上至5000万元, 5万元(含)至10万元
     money = re.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<n>{number})(?P<inner>多|余)?\s*(?P<mult>{alternation(mult)})?(?P<approx>多|余)?"
+        rf"(?<![\d.])(?<!\d,)(?P<n>(?:(?<![\dA-Za-z.])-)?{number})(?P<inner>多|余)?"
+        rf"\s*(?P<mult>{alternation(mult)})?(?P<approx>多|余)?"
         rf"(?:元?{band}(?P<n2>{number})\s*(?P<m2>{alternation(mult)})?)?(?<![{foreign}])元"
     )
     t = data["targets"]
@@ -237,7 +238,8 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         if m.group("mult") and not re.search(r"\d", n) and re.search(r"[亿億]", n):
             value, factor = parse_number(n + m.group("mult")), 1  # 二十五亿七千多万元: the 万 counts the 七千 only
         else:
-            value = parse_number(n)
+            value = parse_number(n.lstrip("-"))
+            value = -value if value is not None and n.startswith("-") else value  # a floor of -0.05元
         if value is None:
             continue
         high = None
@@ -257,7 +259,7 @@ def amounts(ctx: Context, targets: list[Target]) -> list[Amount]:
         if role == "funding":
             for pm in r.payer.finditer(ctx.text, sentence.start, s):
                 payer_m = pm
-        found.append(Amount(clean(round(value * factor, 2)), clean(round(high, 2)) if high is not None else None, recurrence, role,
+        found.append(Amount(clean(round(value * factor, 6)), clean(round(high, 6)) if high is not None else None, recurrence, role,
                             m.group(), s, e, purpose=purpose, payer=payer_m.group(1) if payer_m else None,
                             sentence=sentence.text))
     return found

@@ -231,3 +231,8 @@ def test_title_broken_by_layout_spaces_and_own_number_not_cited():
     meta = process(Source("x.txt", "txt", "某市人民政府关于推进某项工作的  实施意见\n某政发〔2023〕5号\n各区:\n"
                           "根据《某规定》(某政发〔2023〕5号)制定本意见。\n一、总则", "utf-8", "x.txt")).metadata
     assert (meta.title, meta.cited_doc_numbers) == ("某市人民政府关于推进某项工作的实施意见", [])
+
+
+def test_prices_split_over_lines_keep_their_digits_and_sign():
+    prices = amounts_of("一、机制电价按煤电基准价\n0.\n3035\n元\n/\n千瓦时执行,申报价格下限为\n-0.05\n元\n/千瓦时。")
+    assert [a[0] for a in prices] == [0.3035, -0.05]
