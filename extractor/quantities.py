@@ -319,6 +319,8 @@ def _condition(ctx: Context, sentence: Unit, start: int, end: int, left: int, r:
         return True  # a calculation basis: 按当地最低工资60%的标准, 或按6个月的…社会保险费50%
     if ctx.text[left:start].lstrip().startswith(r.condition_openers):
         return True  # 若参与竞价的项目不足3个
+    if re.search(r"(?:享受|申报|申请|参与)[^,;。]{0,30}的", ctx.text[sentence.start:start]):
+        return True  # a requirement on who may apply: 享受度电奖励的独立储能电站放电功率不低于1万千瓦
     if re.search(r"的[,;]?(?:均)?(?:可|可以|方可)(?:申请|享受|申报|获得)", ctx.text[end:sentence.end]):
         return True  # an eligibility condition: …达到职工总数20%的,可申请
     if re.search(r"给予|奖励|补贴|补助|奖补|资助|贴息", ctx.text[left:ctx.clause_bounds(start, end)[1]]):

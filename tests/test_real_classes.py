@@ -236,3 +236,7 @@ def test_title_broken_by_layout_spaces_and_own_number_not_cited():
 def test_prices_split_over_lines_keep_their_digits_and_sign():
     prices = amounts_of("一、机制电价按煤电基准价\n0.\n3035\n元\n/\n千瓦时执行,申报价格下限为\n-0.05\n元\n/千瓦时。")
     assert [a[0] for a in prices] == [0.3035, -0.05]
+
+
+def test_requirements_on_who_may_apply_are_not_targets():
+    assert values("一、享受奖励的储能电站放电功率不低于1万千瓦。") == []
