@@ -149,6 +149,8 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue  # a condition (在10年内迁离的), a sanction (5年内取消), a span from another event (自注册之日起,
             # 投产后2年内) or inside a noun modifier (针对…5年内关税降为零的商品)
         value, recurrence = _resolve(rule.kind, g, parts, base)
+        if value is not None and base is not None and rule.kind in ("day", "month") and value < base.isoformat():
+            continue  # a bound already past when the notice was written qualifies, it binds nothing
         if value is not None:
             bisect.insort(taken, (s, e))
             found.append(Deadline(value, recurrence, m.group(), s, e, kind=rule.kind))

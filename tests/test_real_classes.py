@@ -240,3 +240,8 @@ def test_prices_split_over_lines_keep_their_digits_and_sign():
 
 def test_requirements_on_who_may_apply_are_not_targets():
     assert values("一、享受奖励的储能电站放电功率不低于1万千瓦。") == []
+
+
+def test_windows_over_projects_and_bounds_already_past():
+    assert dates("一、2024年标准适用于2023年9月1日(含)至2024年6月30日(含)并网项目。") == ["2024-06-30"]
+    assert dates("一、对2022年6月1日前签订合同的项目予以保留。") == []  # past when the notice was written
