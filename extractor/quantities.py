@@ -405,7 +405,7 @@ def _unitless_targets(ctx: Context, r: _Rules) -> list[Target]:
                 continue
             groups = m.groupdict()
             cmp = groups.get("cmp")
-            comparator = {"突破": ">", "超过": ">", "超": ">", "过": ">", "逾": ">"}.get(cmp or "", "=")
+            comparator = r.before.get(cmp or "") or (">" if cmp == "过" else "=")
             if groups.get("after"):
                 comparator = r.after[groups["after"]]
             indicator, ts, te = _indicator(ctx, left, m.start(), e, right, r)
