@@ -6,28 +6,24 @@ import io
 import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
 import click
 
+from .compare.render import display_width
 from .db import DEFAULT_PATH, KINDS, Catalog, Summary, expand_paths
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_PATH),
                          show_default=True, help="The catalog file.")
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _cut(text: str, width: int) -> str:
-    if _width(text) <= width:
+    if display_width(text) <= width:
         return text
     out, used = [], 0
     for c in text:
-        w = _width(c)
+        w = display_width(c)
         if used + w > width - 1:
             return "".join(out) + "…"
         out.append(c)
@@ -40,7 +36,7 @@ def table(rows: Iterable[Iterable[Any]], headers: list[str], widths: list[int]) 
     lines = []
     for row in [headers, *rows]:
         cells = [_cut("" if v is None else str(v).replace("\n", " "), w) for v, w in zip(row, widths)]
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip())
+        lines.append("  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

@@ -33,6 +33,8 @@ BUSY_TIMEOUT_MS = 30_000
 REPORTED_IN_FOLDERS = (".doc", ".wps", ".ofd")
 KINDS = ("obligation", "target", "amount", "deadline", "document")
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+#: SQL for the place a notice speaks for (documents aliased ``d``): its county, else its city, else its province.
+PLACE = "coalesce(d.county, d.city, d.province, '?')"
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -851,7 +853,7 @@ class Catalog:
         (``children``: a subquery of the child ids to keep)."""
         return list(self.db.query(f"""
             SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
-                   d.doc_number AS child_doc_number, coalesce(d.county, d.city, d.province, '?') AS place, d.level,
+                   d.doc_number AS child_doc_number, {PLACE} AS place, d.level,
                    d.date_written AS date, l.link, l.score, p.id AS parent_id, d.id AS child_id
             FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
             {f"WHERE l.child_id IN ({children})" if children else ""}

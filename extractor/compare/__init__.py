@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..db import Catalog, city_variants
+from ..db import PLACE, Catalog, city_variants
 from ..identity import title_key
 from ..lineage import descendants
 
-#: The place a notice speaks for: its county, else its city, else its province.
-PLACE = "coalesce(d.county, d.city, d.province, '?')"
 #: The notices of the comparison under way, kept in a temporary table so every query joins on it.
 SELECTED = "SELECT id FROM temp.compare_ids"
 TABLES = ("documents", "targets", "money", "money_totals", "responsibility", "timeline", "lineage")

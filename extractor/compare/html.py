@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import Comparison
-from .render import TITLES, table_rows, target_cell, yuan
+from .render import TITLES, table_rows, target_cell, target_grid, yuan
 
 #: Indicators charted: those with figures from the most places, at most this many.
 CHARTS_PER_PAGE = 6
@@ -83,16 +83,12 @@ def _due_chart(c: Comparison) -> dict[str, Any] | None:
 
 
 def _target_table(c: Comparison) -> dict[str, Any]:
-    """The indicator × place pivot with every value a link to its sentence."""
-    headers = table_rows(c, "targets")[0]
-    cells: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
-    for source, rows in (("reference", c.reference), ("", c.targets)):
-        for t in rows:
-            cells.setdefault((t["indicator"], t["family"] or ""), {}).setdefault(source or t["place"], []).append(
-                {"text": target_cell(t), "href": f"#src-target-{t['target_id']}", "title": t["sentence"]})
-    rows = [{"indicator": k[0], "family": k[1], "cells": [v.get(h, []) for h in headers[2:]]}
-            for k, v in sorted(cells.items(), key=lambda kv: (kv[0][1] == "", kv[0][1], kv[0][0]))]
-    return {"headers": headers, "rows": rows}
+    """The indicator × place grid with every value a link to its sentence."""
+    headers, grid = target_grid(c)
+    return {"headers": headers, "rows": [
+        {"indicator": indicator, "family": family, "cells": [
+            [{"text": target_cell(t), "href": f"#src-target-{t['target_id']}", "title": t["sentence"]} for t in cell]
+            for cell in cells]} for indicator, family, cells in grid]}
 
 
 def render_html(c: Comparison, title: str = "Policy comparison") -> str:

@@ -42,20 +42,26 @@ def target_cell(t: dict[str, Any]) -> str:
     return f"{change}{COMPARATORS.get(t['comparator'], '')}{value}{year}"
 
 
-def target_pivot(c: Comparison) -> tuple[list[str], list[list[str]]]:
-    """Indicator × place: each cell every target of that place for that indicator; the parent's as reference."""
+def target_grid(c: Comparison) -> tuple[list[str], list[tuple[str, str, list[list[dict[str, Any]]]]]]:
+    """Indicator × place: (indicator, family, the target rows of each place column); the parent's targets in a
+    ``reference`` column. Rows with no target of a compared place are left out."""
     places = c.places()
-    reference = bool(c.reference)
-    headers = ["indicator", "family", *(["reference"] if reference else []), *places]
-    cells: dict[tuple[str, str], dict[str, list[str]]] = {}
+    headers = ["indicator", "family", *(["reference"] if c.reference else []), *places]
+    cells: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
     for source, rows in (("reference", c.reference), ("", c.targets)):
         for t in rows:
-            key = (t["indicator"], t["family"] or "")
-            cells.setdefault(key, {}).setdefault(source or t["place"], []).append(target_cell(t))
-    body = [[indicator, family, *("; ".join(by_place.get(p, [])) for p in headers[2:])]
+            cells.setdefault((t["indicator"], t["family"] or ""), {}).setdefault(source or t["place"], []).append(t)
+    body = [(indicator, family, [by_place.get(p, []) for p in headers[2:]])
             for (indicator, family), by_place in cells.items() if any(by_place.get(p) for p in places)]
     body.sort(key=lambda r: (r[1] == "", r[1], r[0]))
     return headers, body
+
+
+def target_pivot(c: Comparison) -> tuple[list[str], list[list[str]]]:
+    """The indicator × place grid as text cells (``≥15家 (2025)``, several joined by ``; ``)."""
+    headers, grid = target_grid(c)
+    return headers, [[indicator, family, *("; ".join(map(target_cell, cell)) for cell in cells)]
+                     for indicator, family, cells in grid]
 
 
 def table_rows(c: Comparison, name: str) -> tuple[list[str], list[list[Any]]]:
@@ -161,7 +167,8 @@ def to_csv(c: Comparison, folder: Path) -> list[Path]:
     return written
 
 
-def _display_width(value: Any) -> int:
+def display_width(value: Any) -> int:
+    """Columns a value takes in a terminal or a spreadsheet: CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value or ""))
 
 
@@ -180,7 +187,7 @@ def to_xlsx(c: Comparison, path: Path) -> Path:
             for i, row in enumerate(rows, start=1):
                 sheet.write_row(i, 0, ["" if v is None else v for v in row], wrap)
             for j, header in enumerate(headers):
-                width = max([_display_width(header), *(_display_width(r[j]) for r in rows[:500])], default=8)
+                width = max([display_width(header), *(display_width(r[j]) for r in rows[:500])], default=8)
                 sheet.set_column(j, j, min(max(width + 2, 6), 60))
             sheet.freeze_panes(1, 0)
     return path
