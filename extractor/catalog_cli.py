@@ -223,9 +223,12 @@ DEFAULT_OUTPUT = {"csv": "outputs/compare", "xlsx": "outputs/compare.xlsx", "htm
 @click.option("--output", type=click.Path(), help="Where to write csv (a folder), xlsx, html or ics "
                                                    "(default under outputs/); markdown and json print unless given.")
 @click.option("--wide", is_flag=True, help="Terminal tables without column limits.")
+@click.option("--detail/--summary", default=None,
+              help="Every target and amount row, or one row per place and indicator (the default over more than "
+                   "500 notices).")
 def compare(db_path: str, cities: str | None, parent: str | None, indicator: str | None, function: str | None,
             from_year: int | None, to_year: int | None, doc: str | None, fmt: str, output: str | None,
-            wide: bool) -> None:
+            wide: bool, detail: bool | None) -> None:
     """Compare places: targets by indicator, money, responsibilities, deadlines and lineage, side by side."""
     from .compare import compare as build
     from .compare import render
@@ -233,7 +236,7 @@ def compare(db_path: str, cities: str | None, parent: str | None, indicator: str
     places = [c.strip() for c in re.split(r"[,，、]", cities)] if cities else None
     with _open_existing(db_path) as catalog:
         result = build(catalog, cities=places, parent=parent, indicator=indicator, function=function,
-                       from_year=from_year, to_year=to_year, doc=doc)
+                       from_year=from_year, to_year=to_year, doc=doc, detail=detail, calendar=fmt == "ics")
     if not result.documents:
         raise click.ClickException("no notice matches these filters")
     target = Path(output or DEFAULT_OUTPUT.get(fmt, "")) if (output or fmt in DEFAULT_OUTPUT) else None

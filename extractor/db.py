@@ -240,8 +240,17 @@ def _v2(db: sqlite_utils.Database) -> None:
     link(db, [r[0] for r in db.execute("SELECT id FROM documents")])
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """Per-place rollups for large comparisons, and the places whose rollups wait for a refresh."""
+    from .compare import rollup
+
+    rollup.create(db)
+    db["stale_places"].create({"province": str, "city": str, "county": str})
+    rollup.refresh(db)
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -434,12 +443,26 @@ class Catalog:
             self.link([r[0] for r in self.conn.execute(
                 "SELECT id FROM documents WHERE run_id = ? UNION SELECT document_id FROM sources WHERE run_id = ?",
                 [run_id, run_id])])
+            self.refresh_rollups()
             for kind in ("obligations", "targets", "amounts", "deadlines"):
                 setattr(summary, kind, self.conn.execute(
                     f"SELECT count(*) FROM {kind} WHERE document_id IN (SELECT id FROM documents WHERE run_id = ?)",
                     [run_id]).fetchone()[0])
             values = {k: v for k, v in asdict(summary).items() if k != "failures"}
             self.db["runs"].update(run_id, {**values, "failed": len(summary.failures), "finished_at": _now()})
+
+    def refresh_rollups(self) -> None:
+        """Rebuild the per-place rollups of the places whose notices changed (inside a transaction)."""
+        from .compare import rollup
+
+        stale = self.conn.execute("SELECT DISTINCT province, city, county FROM stale_places").fetchall()
+        if stale:
+            rollup.refresh(self.db, stale)
+            self.conn.execute("DELETE FROM stale_places")
+
+    def _stale(self, doc_id: int) -> None:
+        self.conn.execute("INSERT INTO stale_places SELECT province, city, county FROM documents WHERE id = ?",
+                          [doc_id])
 
     def link(self, document_ids: list[int]) -> None:
         """Resolve citations and (re)build lineage links around these documents (inside a transaction)."""
@@ -587,6 +610,7 @@ class Catalog:
     def delete_document(self, doc_id: int, keep_row: bool = False) -> None:
         """Delete every row extracted from a document, and unless ``keep_row`` the document and its sources
         (call inside a transaction)."""
+        self._stale(doc_id)
         obligation_ids = "SELECT id FROM obligations WHERE document_id = :id"
         self.db.execute(f"DELETE FROM obligation_departments WHERE obligation_id IN ({obligation_ids})", {"id": doc_id})
         for table in ("targets", "amounts", "deadlines", "citations", "obligations", "sections", "fingerprints",
@@ -623,6 +647,7 @@ class Catalog:
             doc_id = self.db["documents"].insert(row).last_pk
         else:
             self.db["documents"].update(doc_id, row)
+        self._stale(doc_id)
         self.db["fingerprints"].insert_all({"band": b, "document_id": doc_id} for b in bands(sig))
         own_keys = title_keys(meta.title)
         self.db["title_keys"].insert_all({"key": k, "head": h, "document_id": doc_id} for k, h in own_keys)

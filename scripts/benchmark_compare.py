@@ -2,8 +2,9 @@
 
 Builds a catalog from corpora/, then grows it to N notices (default 50,000) by copying every extracted row
 in SQL under new ids, each copy filed under another prefecture-level city of patterns/regions.csv (the FTS
-triggers of the copy are dropped: compare does not search text). Times the library call that builds every
-table over all places, and over one province, best of 3.
+triggers of the copy are dropped: compare does not search text), then rebuilds the per-place rollups. Times
+the library call that builds every table over all places and over one province (both summarised per place),
+and over three cities (every row), best of 3.
 
     .venv/bin/python scripts/benchmark_compare.py [--notices 50000] [--db /tmp/bench-compare.db]
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractor.compare import compare  # noqa: E402
+from extractor.compare import compare, rollup  # noqa: E402
 from extractor.db import Catalog, expand_paths  # noqa: E402
 from extractor.patterns import table  # noqa: E402
 
@@ -69,6 +70,8 @@ def grow(catalog: Catalog, notices: int) -> None:
                          city = (SELECT city FROM places WHERE n = documents.id % (SELECT count(*) FROM places)),
                          province = (SELECT province FROM places WHERE n = documents.id % (SELECT count(*) FROM places))
                        WHERE id >= {span['documents']}""")
+    with db.conn:
+        rollup.refresh(db)
     db.execute("ANALYZE")
 
 

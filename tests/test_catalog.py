@@ -77,7 +77,7 @@ def test_failures_table_lists_bad_files_with_reasons(catalog):
 
 
 def test_schema(catalog):
-    assert catalog.version == SCHEMA_VERSION == 2
+    assert catalog.version == SCHEMA_VERSION == 3
     assert catalog.db.journal_mode == "wal"
     keys = {(k.column, k.other_table) for k in catalog.db["obligation_departments"].foreign_keys}
     assert keys == {("obligation_id", "obligations"), ("department_id", "departments")}
@@ -371,3 +371,5 @@ def test_a_version_one_catalog_migrates(tmp_path):
         assert [(s["hash"], s["document_id"]) for s in cat.db["sources"].rows] == [("h1", doc_id)]
         assert next(cat.db["targets"].rows)["indicator_key"] == "研发投入强度"
         assert cat.db["fingerprints"].count == 16 and cat.db["title_keys"].count >= 2
+        rolled = [(r["place"], r["indicator"], r["value"], r["mentions"]) for r in cat.db["place_targets"].rows]
+        assert rolled == [("包头市", "研发投入强度", 4.0, 1)]

@@ -81,6 +81,22 @@ def test_money_totals_sum_funding_and_leave_out_rates_and_caps(catalog):
     assert {m["unit"] for m in c.money if m["kind"] == "rate"} == {"元/亩"}
 
 
+def test_summary_per_place_agrees_with_every_row(catalog):
+    """Large selections read the per-place rollups: the same totals, responsibilities and timeline, and one
+    target row per place and indicator holding the value of that place's latest notice."""
+    detail, summary = compare(catalog, detail=True), compare(catalog, detail=False)
+    assert summary.summary and not detail.summary
+    for table in ("money_totals", "responsibility", "timeline"):
+        assert getattr(summary, table) == getattr(detail, table), table
+    assert sum(m["amounts"] for m in summary.money) == len(detail.money)
+    assert sum(t["mentions"] for t in summary.targets) == len(detail.targets)
+    by_id = {t["target_id"]: t for t in detail.targets}
+    for t in summary.targets:
+        row = by_id[t["target_id"]]
+        assert (t["place"], t["indicator"], t["value"], t["year"], t["sentence"]) == \
+               (row["place"], row["indicator"], row["value"], row["year"], row["sentence"])
+
+
 def test_differently_worded_bureaus_share_a_function_row(catalog):
     c = compare(catalog, cities=["包头", "乌海", "赤峰"], function="科技")
     rows = {r["place"]: r for r in c.responsibility}

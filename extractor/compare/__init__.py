@@ -17,6 +17,8 @@ from ..lineage import descendants
 
 #: The notices of the comparison under way, kept in a temporary table so every query joins on it.
 SELECTED = "SELECT id FROM temp.compare_ids"
+#: Selections by place of more notices than this are summarised per place (see :func:`compare`).
+DETAIL_LIMIT = 500
 TABLES = ("documents", "targets", "money", "money_totals", "responsibility", "timeline", "lineage")
 
 
@@ -34,6 +36,8 @@ class Comparison:
     reference: list[dict[str, Any]] = field(default_factory=list)
     due: list[dict[str, Any]] = field(default_factory=list)
     parent: dict[str, Any] | None = None
+    #: True when targets and money are per-place rollups (one row per indicator or purpose, with counts).
+    summary: bool = False
 
     def places(self) -> list[str]:
         """Places in the order their first notice appears."""
@@ -45,10 +49,11 @@ class Comparison:
         return out
 
 
-def _place_filter(places: list[str]) -> tuple[str, list[str]]:
+def _place_filter(places: list[str], alias: str = "d") -> tuple[str, list[str]]:
     names = [v for p in places for v in {*city_variants(p), p.strip() + "省"}]
     marks = ", ".join("?" * len(names))
-    return f"(d.city IN ({marks}) OR d.county IN ({marks}) OR d.province IN ({marks}))", names * 3
+    return (f"({alias}.city IN ({marks}) OR {alias}.county IN ({marks}) OR {alias}.province IN ({marks}))",
+            names * 3)
 
 
 def _select(catalog: Catalog, cities: list[str] | None, parent: str | None, doc: str | None
@@ -194,30 +199,97 @@ def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[
 
 def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | None = None,
             indicator: str | None = None, function: str | None = None, from_year: int | None = None,
-            to_year: int | None = None, doc: str | None = None) -> Comparison:
-    """Build every table of a comparison over the notices selected by place, parent policy or notice."""
+            to_year: int | None = None, doc: str | None = None, detail: bool | None = None,
+            calendar: bool = False) -> Comparison:
+    """Build every table of a comparison over the notices selected by place, parent policy or notice.
+
+    A selection by place of more than :data:`DETAIL_LIMIT` notices is summarised per place from the rollups
+    (``detail=False`` asks for that on any selection by place, ``detail=True`` for every row). ``calendar``
+    also lists the dated obligations (``due``) for an iCalendar export.
+    """
     ids, parent_row = _select(catalog, cities, parent, doc)
+    if parent or doc:
+        detail = True
+    elif detail is None:
+        detail = len(ids) <= DETAIL_LIMIT
     catalog.conn.execute("CREATE TEMP TABLE IF NOT EXISTS compare_ids (id INTEGER PRIMARY KEY)")
     catalog.conn.execute("DELETE FROM temp.compare_ids")
     catalog.conn.executemany("INSERT INTO temp.compare_ids VALUES (?)", [(i,) for i in ids])
+    if not detail:
+        return _summary(catalog, ids, cities, indicator, function, (from_year, to_year), calendar)
     years = (from_year, to_year)
-    out = Comparison(parent=parent_row)
-    out.documents = list(catalog.db.query(f"""
-        SELECT d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county, d.level,
-               d.date_written AS date, (SELECT count(*) FROM sources s WHERE s.document_id = d.id) AS sources
-        FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id"""))
+    out = Comparison(parent=parent_row, documents=_documents(catalog))
     out.targets = _targets(catalog, indicator, years)
     out.money = _money(catalog)
     out.money_totals = _money_totals(catalog)
     out.responsibility = _responsibility(catalog, function)
     out.timeline = _timeline(catalog, years)
     out.lineage = _lineage(catalog, ids, parent)
-    out.due = _due(catalog, years)
+    out.due = _due(catalog, years) if calendar else []
     if parent_row:
         catalog.conn.execute("DELETE FROM temp.compare_ids")
         catalog.conn.execute("INSERT INTO temp.compare_ids VALUES (?)", [parent_row["id"]])
         out.reference = _targets(catalog, indicator, years)
     catalog.conn.commit()  # end the implicit transaction of the temporary table
+    return out
+
+
+def _documents(catalog: Catalog) -> list[dict[str, Any]]:
+    return list(catalog.db.query(f"""
+        SELECT d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county, d.level,
+               d.date_written AS date, (SELECT count(*) FROM sources s WHERE s.document_id = d.id) AS sources
+        FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id"""))
+
+
+def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicator: str | None,
+             function: str | None, years: tuple[int | None, int | None], calendar: bool) -> Comparison:
+    """Every table of a comparison by place, per place from the rollups (refreshed first where stale)."""
+    catalog.refresh_rollups()
+    where, params = _place_filter(cities, "r") if cities else ("1", [])
+    out = Comparison(summary=True, documents=_documents(catalog), lineage=_lineage(catalog, ids, None))
+    filters, extra = [where], list(params)
+    if indicator:
+        filters.append("(r.indicator LIKE '%' || ? || '%' OR t.indicator LIKE '%' || ? || '%' OR r.family = ?)")
+        extra += [indicator] * 3
+    lo, hi = years[0] or 0, years[1] or 9999
+    out.targets = list(catalog.db.query(f"""
+        SELECT r.place, r.indicator, r.family, r.value, r.value_max, r.unit, r.comparator, r.change, r.year,
+               d.title, d.doc_number, t.sentence, t.text, t.indicator AS wording, t.section,
+               r.document_id, r.target_id, r.mentions
+        FROM place_targets r JOIN targets t ON t.id = r.target_id JOIN documents d ON d.id = r.document_id
+        WHERE {' AND '.join(filters)} AND coalesce(r.year, ?) BETWEEN ? AND ?
+        ORDER BY r.family IS NULL, r.family, r.indicator, r.place, r.year""", [*extra, lo, lo, hi]))
+    out.money = list(catalog.db.query(f"""
+        SELECT r.place, r.purpose, r.kind, r.value_yuan, r.value_yuan_max, r.unit, r.recurrence, r.year,
+               d.title, d.doc_number, a.sentence, a.text, a.section, r.document_id, r.amount_id, r.amounts
+        FROM place_money r JOIN amounts a ON a.id = r.amount_id JOIN documents d ON d.id = r.document_id
+        WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params))
+    out.money_totals = list(catalog.db.query(f"""
+        WITH p AS (SELECT r.place, r.purpose, sum(r.value_yuan) AS amount,
+                          row_number() OVER (PARTITION BY r.place ORDER BY sum(r.value_yuan) DESC) AS n
+                   FROM place_money r WHERE {where} AND r.kind IN ('lump', 'yearly') GROUP BY r.place, r.purpose)
+        SELECT r.place, sum(CASE WHEN r.kind = 'yearly' THEN r.value_yuan ELSE 0 END) AS per_year_yuan,
+               sum(CASE WHEN r.kind = 'lump' THEN r.value_yuan ELSE 0 END) AS one_off_yuan,
+               sum(r.value_yuan) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS total_yuan,
+               sum(r.amounts) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS amounts,
+               (SELECT purpose FROM p WHERE p.place = r.place AND n = 1) AS top_purpose,
+               (SELECT amount FROM p WHERE p.place = r.place AND n = 1) AS top_purpose_yuan,
+               coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'rate'), 0) AS rates,
+               coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'cap'), 0) AS caps
+        FROM place_money r WHERE {where} GROUP BY r.place HAVING total_yuan IS NOT NULL
+        ORDER BY per_year_yuan DESC, total_yuan DESC""", params * 2))
+    out.responsibility = list(catalog.db.query(f"""
+        SELECT r.function, r.place, sum(r.led) AS led, sum(r.joined) AS joined,
+               group_concat(r.departments) AS departments
+        FROM place_functions r WHERE {where}{" AND r.function = ?" if function else ""}
+        GROUP BY 1, 2 ORDER BY led + joined DESC, r.function, r.place""", params + ([function] if function else [])))
+    out.timeline = list(catalog.db.query(f"""
+        SELECT r.place, r.year, r.quarter, sum(r.obligations) AS obligations, sum(r.targets) AS targets
+        FROM place_timeline r WHERE {where} AND r.year BETWEEN ? AND ?
+        GROUP BY r.place, r.year, r.quarter ORDER BY r.place, r.year, r.quarter IS NULL, r.quarter""",
+        [*params, lo, hi]))
+    out.due = _due(catalog, years) if calendar else []
+    catalog.conn.commit()
     return out
 
 

@@ -1,0 +1,110 @@
+"""Per-place rollups: what each place commits to, kept up to date at ingest so large comparisons stay fast.
+
+A comparison over a few places reads every target and amount row. Over hundreds of places (a province, or a
+whole catalog) that is hundreds of thousands of rows, so :func:`refresh` keeps four summary tables per place
+(province, city, county), rebuilt for the places a run touched:
+
+- ``place_targets``: one row per indicator, unit, comparator, change and year, holding the latest notice's
+  value and the target it comes from (so each cell still traces to a sentence), and how many targets say it;
+- ``place_money``: funding per purpose, kind, unit, recurrence and year: lump and yearly sums, the largest
+  rate or cap (never summed), and the largest amount as the example;
+- ``place_functions``: obligations led and joined per department function, with the bodies;
+- ``place_timeline``: obligations and targets falling due per year and quarter.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from ..db import PLACE
+
+KEY = {"province": str, "city": str, "county": str, "place": str}
+TABLES = {
+    "place_targets": {**KEY, "indicator": str, "family": str, "unit": str, "comparator": str, "change": str,
+                      "year": int, "value": float, "value_max": float, "mentions": int, "document_id": int,
+                      "target_id": int},
+    "place_money": {**KEY, "purpose": str, "kind": str, "unit": str, "recurrence": str, "year": int,
+                    "value_yuan": float, "value_yuan_max": float, "amounts": int, "document_id": int,
+                    "amount_id": int},
+    "place_functions": {**KEY, "function": str, "led": int, "joined": int, "departments": str},
+    "place_timeline": {**KEY, "year": int, "quarter": int, "obligations": int, "targets": int},
+}
+#: Joins a row of documents ``d`` to the places being refreshed.
+_TOUCHED = ("JOIN temp.touched x ON d.province IS x.province AND d.city IS x.city AND d.county IS x.county")
+_FILL = {
+    "place_targets": f"""
+        SELECT province, city, county, place, indicator, family, unit, comparator, change, year, value, value_max,
+               mentions, document_id, target_id
+        FROM (SELECT d.province, d.city, d.county, {PLACE} AS place,
+                     coalesce(t.indicator_key, t.indicator) AS indicator, t.family, t.unit_norm AS unit,
+                     t.comparator, t.change, t.year, t.value_norm AS value, t.value_max_norm AS value_max,
+                     count(*) OVER w AS mentions, d.id AS document_id, t.id AS target_id,
+                     row_number() OVER (w ORDER BY d.date_written DESC, t.id DESC) AS n
+              FROM targets t JOIN documents d ON d.id = t.document_id {_TOUCHED}
+              WINDOW w AS (PARTITION BY d.province, d.city, d.county, coalesce(t.indicator_key, t.indicator),
+                           t.unit_norm, t.comparator, t.change, t.year))
+        WHERE n = 1""",
+    "place_money": f"""
+        SELECT province, city, county, place, purpose, kind, unit, recurrence, year,
+               CASE WHEN kind IN ('lump', 'yearly') THEN total ELSE top END, top_max, amounts, document_id,
+               amount_id
+        FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose,
+                     a.kind, a.unit, a.recurrence,
+                     coalesce(CAST(substr(o.deadline, 1, 4) AS INTEGER),
+                              CAST(substr(d.date_written, 1, 4) AS INTEGER)) AS year,
+                     sum(a.value_yuan) OVER w AS total, a.value_yuan AS top, a.value_yuan_max AS top_max,
+                     count(*) OVER w AS amounts, d.id AS document_id, a.id AS amount_id,
+                     row_number() OVER (w ORDER BY a.value_yuan DESC, a.id) AS n
+              FROM amounts a JOIN documents d ON d.id = a.document_id {_TOUCHED}
+              LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
+              WHERE a.role = 'funding'
+              WINDOW w AS (PARTITION BY d.province, d.city, d.county, coalesce(a.purpose, '其他'), a.kind, a.unit,
+                           a.recurrence, coalesce(CAST(substr(o.deadline, 1, 4) AS INTEGER),
+                                                  CAST(substr(d.date_written, 1, 4) AS INTEGER))))
+        WHERE n = 1""",
+    "place_functions": f"""
+        SELECT d.province, d.city, d.county, {PLACE}, coalesce(p.function, '其他'),
+               count(DISTINCT CASE WHEN od.role = 'lead' THEN od.obligation_id END),
+               count(DISTINCT CASE WHEN od.role != 'lead' THEN od.obligation_id END),
+               group_concat(DISTINCT p.canonical)
+        FROM obligation_departments od JOIN departments p ON p.id = od.department_id
+        JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id {_TOUCHED}
+        GROUP BY d.province, d.city, d.county, coalesce(p.function, '其他')""",
+    "place_timeline": f"""
+        SELECT province, city, county, place, year, quarter, sum(kind = 'obligation'), sum(kind = 'target')
+        FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, CAST(substr(o.deadline, 1, 4) AS INTEGER) AS year,
+                     (CAST(substr(o.deadline, 6, 2) AS INTEGER) + 2) / 3 AS quarter, 'obligation' AS kind
+              FROM obligations o JOIN documents d ON d.id = o.document_id {_TOUCHED}
+              WHERE o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+              UNION ALL
+              SELECT d.province, d.city, d.county, {PLACE}, t.year, NULL, 'target'
+              FROM targets t JOIN documents d ON d.id = t.document_id {_TOUCHED}
+              WHERE t.year IS NOT NULL)
+        GROUP BY province, city, county, year, quarter""",
+}
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Create the rollup tables and their indexes."""
+    for name, columns in TABLES.items():
+        db[name].create(columns)
+        for index in (["province"], ["city"], ["county"]):
+            db[name].create_index(index)
+
+
+def refresh(db: sqlite_utils.Database, places: Iterable[tuple[str | None, str | None, str | None]] | None = None
+            ) -> None:
+    """Rebuild the rollups of these (province, city, county) places; every place when ``places`` is None."""
+    conn = db.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched (province TEXT, city TEXT, county TEXT)")
+    conn.execute("DELETE FROM temp.touched")
+    if places is None:
+        conn.execute("INSERT INTO temp.touched SELECT DISTINCT province, city, county FROM documents")
+    else:
+        conn.executemany("INSERT INTO temp.touched VALUES (?, ?, ?)", set(places))
+    for name, columns in TABLES.items():
+        conn.execute(f"""DELETE FROM {name} WHERE rowid IN (SELECT r.rowid FROM {name} r JOIN temp.touched x
+                         ON r.province IS x.province AND r.city IS x.city AND r.county IS x.county)""")
+        conn.execute(f"INSERT INTO {name} ({', '.join(columns)}) {_FILL[name]}")
+    conn.execute("DELETE FROM temp.touched")
