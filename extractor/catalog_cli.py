@@ -4,21 +4,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import click
 
-from .compare.render import display_width
-from .db import DEFAULT_PATH, KINDS, Catalog, Summary, expand_paths
+from .model import DEFAULT_CATALOG as DEFAULT_PATH
+from .model import SEARCH_KINDS as KINDS
+
+if TYPE_CHECKING:
+    from .db import Catalog
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_PATH),
                          show_default=True, help="The catalog file.")
 
 
 def _cut(text: str, width: int) -> str:
+    from .compare.render import display_width
+
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -33,6 +39,8 @@ def _cut(text: str, width: int) -> str:
 
 def table(rows: Iterable[Iterable[Any]], headers: list[str], widths: list[int]) -> str:
     """A plain text table; cells cut to ``widths`` display columns (CJK counts double)."""
+    from .compare.render import display_width
+
     lines = []
     for row in [headers, *rows]:
         cells = [_cut("" if v is None else str(v).replace("\n", " "), w) for v, w in zip(row, widths)]
@@ -49,15 +57,19 @@ def _departments(hit_departments: list[dict[str, str]]) -> str:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--name", help="Name of the notice read from standard input (PATH '-').")
-def ingest(paths: tuple[str, ...], db_path: str, name: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(1, 64), default=lambda: os.cpu_count() or 1,
+              show_default="the number of cores", help="Worker processes that read and extract.")
+def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int) -> None:
     """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
+    from .db import Catalog, Summary, expand_paths
+
     files = expand_paths(paths)
     stdin = sys.stdin.buffer.read() if "-" in files else None
     summary = Summary()
     with Catalog.open(db_path) as catalog:
         run_id = catalog.start_run(paths)
         with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
-            for outcome in catalog.ingest(files, run_id, stdin=stdin, name=name):
+            for outcome in catalog.ingest(files, run_id, stdin=stdin, name=name, jobs=jobs):
                 summary.add(outcome)
                 bar.update(1)
         catalog.finish_run(run_id, summary)
@@ -74,6 +86,8 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None) -> None:
 def _open_existing(db_path: str) -> Catalog:
     if not Path(db_path).exists():
         raise click.ClickException(f"no catalog at {db_path}: run 'ingest' first")
+    from .db import Catalog
+
     return Catalog.open(db_path)
 
 

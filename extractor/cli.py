@@ -71,7 +71,7 @@ def segment(files: tuple[str, ...], sentences: bool) -> None:
     from .report import render_tree
 
     failures: list[tuple[str, str]] = []
-    for document in each_document(files, lambda path: process(read(path), with_doc=False), failures):
+    for document in each_document(files, lambda path: process(read(path)), failures):
         click.echo(render_tree(document, sentences))
     finish(failures)
 

@@ -3,12 +3,13 @@
 A :class:`Catalog` wraps a :class:`sqlite_utils.Database`. Every document is
 written in one ``BEGIN IMMEDIATE`` transaction, so a killed ingest never leaves
 half a document and two ingests into one file queue instead of failing (WAL
-mode, 30 s busy timeout). Searchable rows carry a ``text_seg`` column of
-jieba tokens, indexed by an FTS5 table (``<table>_fts``) kept in sync by
-triggers; Datasette finds those tables on its own.
+mode, 30 s busy timeout). Searchable rows are indexed by contentless FTS5
+tables (``<table>_fts``, see :mod:`extractor.fts`) fed from the pipeline's one
+segmentation pass; rows of a notice are written in batches (``executemany``).
 """
 from __future__ import annotations
 
+import bisect
 import glob
 import hashlib
 import re
@@ -18,20 +19,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-import jieba
 import sqlite_utils
 
-from .departments import LEVELS, canonical
-from .model import Document, InputError
+from . import fts
+from .departments import LEVELS
+from .model import DEFAULT_CATALOG, SEARCH_KINDS, Document, InputError
 from .patterns import toml
-from .pipeline import process
-from .readers import SUPPORTED, read, read_bytes
+from .readers import SUPPORTED
+from .tokens import query_words, tokenize
 
-DEFAULT_PATH = Path("outputs/catalog.db")
+DEFAULT_PATH = DEFAULT_CATALOG
 BUSY_TIMEOUT_MS = 30_000
 #: Suffixes that are reported as failures when met in a folder (not silently skipped).
 REPORTED_IN_FOLDERS = (".doc", ".wps", ".ofd")
-KINDS = ("obligation", "target", "amount", "deadline", "document")
+KINDS = SEARCH_KINDS
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 #: SQL for the place a notice speaks for (documents aliased ``d``): its county, else its city, else its province.
 PLACE = "coalesce(d.county, d.city, d.province, '?')"
@@ -39,39 +40,6 @@ _WORD = re.compile(r"[^\W_]")
 
 
 # ------------------------------------------------------------ tokens -------
-
-def _dictionary() -> dict[str, int]:
-    """jieba's word frequencies, with the department lexicon and terms loaded."""
-    from .nlp import load
-
-    load()
-    return jieba.dt.FREQ
-
-
-def _subwords(word: str, freq: dict[str, int]) -> list[str]:
-    """Dictionary words inside a longer word (``科技`` in ``市科技局``)."""
-    if len(word) > 12 or not re.search(r"[\u3400-\u9fff]", word):
-        return []
-    return [word[i:i + n] for n in range(2, len(word)) for i in range(len(word) - n + 1)
-            if freq.get(word[i:i + n])]
-
-
-def segment(text: str) -> str:
-    """Space-joined tokens for the FTS index: jieba words plus the dictionary words inside them."""
-    freq = _dictionary()
-    tokens: list[str] = []
-    for word in jieba.cut(text, HMM=False):
-        if _WORD.search(word):
-            tokens.append(word)
-            tokens.extend(_subwords(word, freq))
-    return " ".join(tokens)
-
-
-def query_tokens(query: str) -> list[str]:
-    """The words of a search query, segmented like indexed text; punctuation and FTS syntax dropped."""
-    _dictionary()
-    return [w for w in jieba.cut(query, HMM=False) if _WORD.search(w)]
-
 
 def fts_query(tokens: Iterable[str]) -> str:
     """An FTS5 query matching all tokens, each a quoted phrase (so ``"``, ``*``, ``AND`` are text)."""
@@ -249,8 +217,43 @@ def _v3(db: sqlite_utils.Database) -> None:
     rollup.refresh(db)
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """A smaller catalog: contentless FTS5 tables fed from the pipeline's tokens instead of ``text_seg`` copies,
+    the span of each item's sentence, and indexes for the search filters."""
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    for table in fts.TABLES:
+        db.execute(f"DROP TABLE IF EXISTS {table}_fts")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN text_seg")
+    for table in fts.ITEMS:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sentence_start INTEGER")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sentence_end INTEGER")
+        for row in db.execute(f"SELECT x.id, x.start, x.sentence, d.text FROM {table} x "
+                              "JOIN documents d ON d.id = x.document_id").fetchall():
+            db.execute(f"UPDATE {table} SET sentence_start = ?, sentence_end = ? WHERE id = ?",
+                       [*_sentence_span(row[3] or "", row[1] or 0, row[2]), row[0]])
+    fts.create(db.conn)
+    db.execute("CREATE INDEX IF NOT EXISTS departments_function ON departments (function)")
+    db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS sources_run ON sources (run_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS obligation_departments_obligation "
+               "ON obligation_departments (obligation_id, department_id, role)")
+    fts.ensure_current(db.conn)
+
+
+def _sentence_span(text: str, start: int, sentence: str | None) -> tuple[int, int]:
+    """Where an item's sentence stands in the text: the occurrence nearest before the item."""
+    if sentence:
+        at = text.rfind(sentence, 0, start + len(sentence))
+        if at < 0:
+            at = text.find(sentence)
+        if at >= 0:
+            return at, at + len(sentence)
+    return start, start
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -345,6 +348,8 @@ def city_variants(city: str) -> list[str]:
 
 def department_key(query: str) -> str:
     """The canonical body of a department given by alias or name, without its level word."""
+    from .departments import canonical
+
     name = canonical(query.strip()).canonical
     for level in sorted(LEVELS, key=len, reverse=True):
         if name.startswith(level) and len(name) > len(level) + 1:
@@ -383,12 +388,71 @@ def _now() -> str:
 
 # ------------------------------------------------------------ catalog ------
 
+def _identify(path: str | Path) -> tuple[str, str]:
+    """The content hash and the catalog key (resolved path) of a file; raises InputError when unreadable."""
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() in REPORTED_IN_FOLDERS:
+        from .readers import read
+
+        read(p)  # raises with the reason
+    try:
+        return hashlib.sha256(p.read_bytes()).hexdigest(), str(p.resolve())
+    except OSError as exc:
+        raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
+
+
+def _bug(exc: Exception) -> str:
+    return f"extraction failed ({type(exc).__name__}: {exc})"
+
+
+def _extract(path: str) -> tuple[Document | None, str]:
+    """Read and process one file in a worker: the document, or the reason it failed."""
+    from .pipeline import process
+    from .readers import read
+
+    try:
+        return process(read(path)), ""
+    except InputError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a pipeline bug must not stop the run
+        return None, _bug(exc)
+
+
+class Owners:
+    """The obligation that contains an offset, found by bisection over the obligations' spans."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s[0] for s in self.spans]
+
+    def __call__(self, offset: int) -> int | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
+
+
+class Sentences:
+    """Where an item's sentence stands in the text (its sentence unit, found by bisection)."""
+
+    def __init__(self, text: str, sentences: list[Any]) -> None:
+        self.text, self.sentences = text, sentences
+        self.starts = [s.start for s in sentences]
+
+    def span(self, item: Any) -> tuple[int, int]:
+        if not item.sentence:
+            return item.start, item.end
+        i = bisect.bisect_right(self.starts, item.start) - 1
+        if i >= 0 and self.sentences[i].text == item.sentence:
+            return self.sentences[i].start, self.sentences[i].end
+        return _sentence_span(self.text, item.start, item.sentence)
+
+
 class Catalog:
     """A policy catalog in one SQLite file."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.conn = db.conn
+        self._bodies: dict[tuple[str, str], int] = {}
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH) -> "Catalog":
@@ -475,36 +539,75 @@ class Catalog:
             self.db["failures"].insert({"run_id": run_id, "path": path, "reason": reason, "at": _now()})
 
     def ingest(self, paths: Iterable[str], run_id: int, stdin: bytes | None = None,
-               name: str | None = None) -> Iterator[Outcome]:
-        """Ingest each path (``-`` is ``stdin``); failures are recorded and yielded, never raised."""
+               name: str | None = None, jobs: int = 1) -> Iterator[Outcome]:
+        """Ingest each path (``-`` is ``stdin``); failures are recorded and yielded, never raised.
+
+        With ``jobs`` > 1, worker processes read and extract the files the catalog does not hold yet while
+        this process writes each notice in its own transaction, in the order given (so the catalog is the
+        same as with one job).
+        """
+        paths = list(paths)
+        extracted = self._extract_ahead(paths, jobs) if jobs > 1 else iter(())
+        ahead = next(extracted, None)
         for path in paths:
             try:
                 if path == "-":
                     outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
+                elif ahead is not None and ahead[0] == path:
+                    _, digest, key, document, reason = ahead
+                    ahead = next(extracted, None)
+                    if reason:
+                        raise InputError(reason)
+                    outcome = self._ingest(digest, key, lambda: document, run_id, path)
                 else:
                     outcome = self.ingest_file(path, run_id)
             except InputError as exc:
                 outcome = Outcome(path, "failed", reason=str(exc))
             except Exception as exc:  # a pipeline bug must not stop the run
-                outcome = Outcome(path, "failed", reason=f"extraction failed ({type(exc).__name__}: {exc})")
+                outcome = Outcome(path, "failed", reason=_bug(exc))
             if outcome.status == "failed":
                 self.record_failure(run_id, path, outcome.reason)
             yield outcome
 
+    def _extract_ahead(self, paths: list[str], jobs: int) -> Iterator[tuple[str, str, str, Document | None, str]]:
+        """``(path, digest, key, document, failure)`` for the files not in the catalog yet, in order,
+        extracted by ``jobs`` worker processes."""
+        import multiprocessing
+
+        from .departments import lexicon
+        from .tokens import tokenize
+
+        todo = []
+        for path in paths:
+            try:
+                digest, key = _identify(path) if path != "-" else ("", "")
+            except InputError:
+                continue  # reported when its turn comes
+            if path != "-" and not self._source("path = ? AND hash = ?", key, digest) \
+                    and not self._source("hash = ?", digest):
+                todo.append((path, digest, key))
+        if len(todo) < 2:
+            return
+        lexicon(), tokenize("")  # loaded once here, shared with the forked workers
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for (path, digest, key), (document, reason) in zip(
+                    todo, pool.imap(_extract, [t[0] for t in todo], chunksize=1)):
+                yield path, digest, key, document, reason
+
     def ingest_file(self, path: str | Path, run_id: int | None = None) -> Outcome:
         """Ingest one file; raises InputError when it cannot be read."""
-        p = Path(path)
-        if not p.is_file() or p.suffix.lower() in REPORTED_IN_FOLDERS:
-            read(p)  # raises with the reason
-        try:
-            digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
-        return self._ingest(digest, str(p.resolve()), lambda: process(read(p)), run_id, str(path))
+        from .pipeline import process
+        from .readers import read
+
+        digest, key = _identify(path)
+        return self._ingest(digest, key, lambda: process(read(path)), run_id, str(path))
 
     def ingest_bytes(self, data: bytes, name: str, run_id: int | None = None) -> Outcome:
         """Ingest one notice given as bytes (standard input)."""
         digest = hashlib.sha256(data).hexdigest()
+        from .pipeline import process
+        from .readers import read_bytes
+
         return self._ingest(digest, f"<stdin>/{name}", lambda: process(read_bytes(data, name)), run_id, name)
 
     def _source(self, sql: str, *params: Any) -> dict[str, Any] | None:
@@ -596,6 +699,9 @@ class Catalog:
             self.delete_document(doc_id)
         elif primary["hash"] == source["hash"]:
             for other in rest:
+                from .pipeline import process
+                from .readers import read
+
                 try:
                     document = process(read(other["path"]))
                 except (InputError, OSError):
@@ -611,7 +717,11 @@ class Catalog:
         """Delete every row extracted from a document, and unless ``keep_row`` the document and its sources
         (call inside a transaction)."""
         self._stale(doc_id)
+        fts.remove(self.conn, doc_id)
         obligation_ids = "SELECT id FROM obligations WHERE document_id = :id"
+        bodies = [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT department_id FROM obligation_departments WHERE obligation_id IN ({obligation_ids})",
+            {"id": doc_id})]
         self.db.execute(f"DELETE FROM obligation_departments WHERE obligation_id IN ({obligation_ids})", {"id": doc_id})
         for table in ("targets", "amounts", "deadlines", "citations", "obligations", "sections", "fingerprints",
                       "title_keys"):
@@ -622,10 +732,31 @@ class Catalog:
             self.db.execute("UPDATE citations SET cited_document_id = NULL WHERE cited_document_id = ?", [doc_id])
             self.db.execute("DELETE FROM sources WHERE document_id = ?", [doc_id])
             self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-        self.db.execute("DELETE FROM departments WHERE id NOT IN (SELECT department_id FROM obligation_departments)")
+        self.conn.executemany("DELETE FROM departments WHERE id = ? AND NOT EXISTS "
+                              "(SELECT 1 FROM obligation_departments WHERE department_id = ?)",
+                              [(b, b) for b in bodies])
+        self._bodies.clear()
 
     def _next_id(self, table: str) -> int:
         return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+    def _write(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows of one table in one statement (a missing column is NULL)."""
+        if rows:
+            columns = list(dict.fromkeys(c for r in rows for c in r))
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(f'[{c}]' for c in columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})", [tuple(r.get(c) for c in columns) for r in rows])
+
+    def _body(self, canonical: str, city: str, function: str, level: str) -> int:
+        """The id of a body in a city, added on first sight (cached per catalog)."""
+        key = (canonical, city)
+        if key not in self._bodies:
+            row = self.conn.execute("SELECT id FROM departments WHERE canonical = ? AND city = ?", key).fetchone()
+            self._bodies[key] = row[0] if row else self.conn.execute(
+                "INSERT INTO departments (canonical, city, function, level) VALUES (?, ?, ?, ?)",
+                [canonical, city, function, level]).lastrowid
+        return self._bodies[key]
 
     def _insert(self, document: Document, digest: str, path: str, run_id: int | None, sig: Any,
                 doc_id: int | None = None) -> Outcome:
@@ -639,18 +770,19 @@ class Catalog:
             "encoding": source.encoding, "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer,
             "city": meta.city, "province": meta.province, "county": meta.county, "level": meta.level,
             "date_written": meta.date_written, "date_published": meta.date_published, "validity": meta.validity,
-            "index_number": meta.index_number, "topic": meta.topic, "text": text,
-            "text_seg": segment(f"{meta.title or ''}\n{text}"), "signature": sig.tobytes(),
+            "index_number": meta.index_number, "topic": meta.topic, "text": text, "signature": sig.tobytes(),
             "run_id": run_id, "ingested_at": _now(),
         }
         if doc_id is None:
-            doc_id = self.db["documents"].insert(row).last_pk
+            doc_id = self._next_id("documents")
+            self._write("documents", [{"id": doc_id, **row}])
         else:
-            self.db["documents"].update(doc_id, row)
+            self.conn.execute(f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in row)} WHERE id = ?",
+                              [*row.values(), doc_id])
         self._stale(doc_id)
-        self.db["fingerprints"].insert_all({"band": b, "document_id": doc_id} for b in bands(sig))
+        self._write("fingerprints", [{"band": b, "document_id": doc_id} for b in bands(sig)])
         own_keys = title_keys(meta.title)
-        self.db["title_keys"].insert_all({"key": k, "head": h, "document_id": doc_id} for k, h in own_keys)
+        self._write("title_keys", [{"key": k, "head": h, "document_id": doc_id} for k, h in own_keys])
 
         first = self._next_id("sections")
         section_ids: dict[str, int] = {}
@@ -661,7 +793,7 @@ class Catalog:
                          "parent_id": None if s.parent is None else first + s.parent, "marker": s.marker,
                          "title": s.title, "level": s.level, "rank": s.rank, "path": s.path,
                          "start": s.start, "end": s.end, "body_start": s.body_start})
-        self.db["sections"].insert_all(rows)
+        self._write("sections", rows)
 
         first = self._next_id("obligations")
         obligations, links = [], []
@@ -671,7 +803,7 @@ class Catalog:
             oid = first + i
             obligations.append({
                 "id": oid, "document_id": doc_id, "section_id": section_ids.get(o.section), "position": i,
-                "section": o.section, "text": o.text.strip(), "text_seg": segment(o.text), "marking": o.marking,
+                "section": o.section, "text": o.text.strip(), "marking": o.marking,
                 "departments_as_written": "、".join(o.departments), "deadline": o.deadline,
                 "deadlines": "、".join(o.deadlines), "start": o.start, "end": o.end})
             for t in o.targets:
@@ -679,34 +811,39 @@ class Catalog:
             for a in o.amounts:
                 amount_owner.setdefault(a, oid)
             for position, unit in enumerate(o.units):
-                department = self.db["departments"].lookup(
-                    {"canonical": unit.canonical, "city": city}, {"function": unit.function, "level": unit.level})
-                links.append({"obligation_id": oid, "department_id": department, "position": position,
-                              "name": unit.name, "role": unit.role})
-        self.db["obligations"].insert_all(obligations)
-        self.db["obligation_departments"].insert_all(links)
+                links.append({"obligation_id": oid, "position": position, "name": unit.name, "role": unit.role,
+                              "department_id": self._body(unit.canonical, city, unit.function, unit.level)})
+        self._write("obligations", obligations)
+        self._write("obligation_departments", links)
+        owner_at = Owners([(o.start, o.end, first + i) for i, o in enumerate(document.obligations)])
+        sentence_at = Sentences(text, document.sentences)
 
-        def item(i: int, x: Any, owner: int | None) -> dict[str, Any]:
+        def item(x: Any, owner: int | None) -> dict[str, Any]:
+            s_start, s_end = sentence_at.span(x)
             return {"document_id": doc_id, "obligation_id": owner, "section_id": section_ids.get(x.section),
-                    "section": x.section, "text": x.text, "sentence": x.sentence,
-                    "text_seg": segment(x.sentence or x.text), "start": x.start, "end": x.end}
+                    "section": x.section, "text": x.text, "sentence": x.sentence, "start": x.start, "end": x.end,
+                    "sentence_start": s_start, "sentence_end": s_end}
 
-        def containing(offset: int) -> int | None:
-            return next((first + i for i, o in enumerate(document.obligations) if o.start <= offset < o.end), None)
-
-        self.db["targets"].insert_all(
-            {**item(i, t, target_owner.get(i)), "indicator": t.indicator, "value": t.value, "value_max": t.value_max,
-             "unit": t.unit, "comparator": t.comparator, "change": t.change, "year": t.year, **classify(t)}
-            for i, t in enumerate(document.targets))
-        self.db["amounts"].insert_all(
-            {**item(i, a, amount_owner.get(i)), "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
-             "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer, "kind": a.kind,
-             "unit": a.unit}
-            for i, a in enumerate(document.amounts))
-        self.db["deadlines"].insert_all(
-            {**item(i, d, containing(d.start)), "date": d.date, "recurrence": d.recurrence, "kind": d.kind}
-            for i, d in enumerate(document.deadlines))
-        self.db["citations"].insert_all(self._citations(doc_id, meta, {k for k, _ in own_keys}))
+        ids = {t: self._next_id(t) for t in fts.ITEMS}
+        items = {
+            "targets": [{"id": ids["targets"] + i, **item(t, target_owner.get(i)), "indicator": t.indicator,
+                         "value": t.value, "value_max": t.value_max, "unit": t.unit, "comparator": t.comparator,
+                         "change": t.change, "year": t.year, **classify(t)} for i, t in enumerate(document.targets)],
+            "amounts": [{"id": ids["amounts"] + i, **item(a, amount_owner.get(i)), "value_yuan": a.value_yuan,
+                         "value_yuan_max": a.value_yuan_max, "recurrence": a.recurrence, "role": a.role,
+                         "purpose": a.purpose, "payer": a.payer, "kind": a.kind, "unit": a.unit}
+                        for i, a in enumerate(document.amounts)],
+            "deadlines": [{"id": ids["deadlines"] + i, **item(d, owner_at(d.start)), "date": d.date,
+                           "recurrence": d.recurrence, "kind": d.kind} for i, d in enumerate(document.deadlines)],
+        }
+        for table, values in items.items():
+            self._write(table, values)
+        self._write("citations", self._citations(doc_id, meta, {k for k, _ in own_keys}))
+        fts.ensure_current(self.conn)
+        fts.add(self.conn, fts.rows(
+            doc_id, meta.title, document.tokens or tokenize(text),
+            [(o["id"], o["start"], o["end"]) for o in obligations],
+            {t: [(r["id"], r["sentence_start"], r["sentence_end"]) for r in values] for t, values in items.items()}))
         return Outcome(path, "added", doc_id, obligations=len(obligations), targets=len(document.targets),
                        amounts=len(document.amounts), deadlines=len(document.deadlines))
 
@@ -754,19 +891,14 @@ class Catalog:
         if kind not in _KINDS:
             raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
         k = _KINDS[kind]
-        tokens = query_tokens(query) if query.strip() else []
+        tokens = query_words(query) if query.strip() else []
         if query.strip() and not tokens:
             return []
         where: list[str] = []
         params: dict[str, Any] = {}
-        joins = ""
+        source = f"{k.table} x"
         order = f"{k.document}, x.start" if kind != "document" else "x.id"
         score = "NULL"
-        if tokens:
-            joins = f"JOIN {k.table}_fts f ON f.rowid = x.id"
-            where.append(f"{k.table}_fts MATCH :match")
-            params["match"] = fts_query(tokens)
-            score, order = f"bm25({k.table}_fts)", "score"
         if city:
             variants = city_variants(city)
             names = ", ".join(f":city{i}" for i in range(len(variants)))
@@ -795,10 +927,17 @@ class Catalog:
         if doc:
             ids = [r["id"] for r in self.find_documents(doc)]
             where.append(f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})")
+        if tokens:  # ranked inside the FTS table; limited there too when nothing else filters
+            params["match"] = fts_query(tokens)
+            early = f" ORDER BY rank LIMIT {int(limit)}" if limit and not where else ""
+            source = (f"(SELECT rowid AS id, rank FROM {k.table}_fts WHERE {k.table}_fts MATCH :match{early}) m "
+                      f"CROSS JOIN {k.table} x ON x.id = m.id")
+            score, order = "m.rank", "m.rank"
         due_col = k.due or "NULL"
-        sql = (f"SELECT x.*, {k.document} AS doc_id, {k.owner or 'NULL'} AS owner, {due_col} AS due, "
+        columns = "x.*" if kind != "document" else "x.id, x.title, x.text, x.path, x.format, x.issuer, x.date_written"
+        sql = (f"SELECT {columns}, {k.document} AS doc_id, {k.owner or 'NULL'} AS owner, {due_col} AS due, "
                f"d.title AS doc_title, d.doc_number AS doc_doc_number, d.city AS doc_city, {score} AS score "
-               f"FROM {k.table} x {joins} JOIN documents d ON d.id = {k.document} "
+               f"FROM {source} JOIN documents d ON d.id = {k.document} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order}"
                + (" LIMIT :limit" if limit else ""))
         if limit:
@@ -827,7 +966,6 @@ class Catalog:
     def document(self, doc_id: int) -> dict[str, Any]:
         """One document with everything extracted from it."""
         doc = self.db["documents"].get(doc_id)
-        doc.pop("text_seg")
         doc.pop("signature")
         by_doc = {"document_id": doc_id}
         obligations = list(self.db.query(
@@ -896,5 +1034,7 @@ class Catalog:
         data = toml("catalog")
         return {"title": data["title"], "databases": {name: {
             "queries": data["queries"],
-            "tables": {table: {"description": text} for table, text in data["tables"].items()},
+            "tables": {table: {"description": text,
+                               **({"fts_table": f"{table}_fts", "fts_pk": "id"} if table in fts.TABLES else {})}
+                       for table, text in data["tables"].items()},
         }}}

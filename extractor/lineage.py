@@ -55,10 +55,10 @@ def _noise() -> re.Pattern[str]:
 
 def words(text: str) -> list[str]:
     """Content words of a title or an opening: jieba words without places, document types and filler."""
-    from .db import query_tokens
+    from .tokens import query_words
 
     cleaned = _noise().sub(" ", re.sub(r"《[^》]*》", " ", text or ""))
-    return list(dict.fromkeys(w for w in query_tokens(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
+    return list(dict.fromkeys(w for w in query_words(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
 
 
 def _opening(title: str | None, text: str | None) -> str:

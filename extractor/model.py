@@ -7,12 +7,18 @@ the character it came from in the reader's text.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 
 class InputError(Exception):
     """A file that cannot be read; the message is the one-line reason."""
 
+
+#: Where the catalog lives unless ``--db`` says otherwise.
+DEFAULT_CATALOG = Path("outputs/catalog.db")
+#: What ``search --kind`` looks for.
+SEARCH_KINDS = ("obligation", "target", "amount", "deadline", "document")
 
 @dataclass
 class Source:
@@ -168,12 +174,11 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Unit] = field(default_factory=list)
     sentences: list[Unit] = field(default_factory=list)
-    tokens: list[str] = field(default_factory=list)
+    tokens: list[tuple[str, int, int]] = field(default_factory=list)  # (word, start, end), one pass
     amounts: list[Amount] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
-    spacy_doc: Any = field(default=None, repr=False)
 
     @property
     def text(self) -> str:

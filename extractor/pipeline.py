@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from . import deadlines as dl
 from . import metadata as md
@@ -10,10 +11,10 @@ from . import obligations as ob
 from . import quantities as qt
 from .indicators import money_kind
 from .model import Document, Mapped, Source
-from .nlp import add_spans, make_doc
 from .normalise import normalise
 from .readers import read
 from .segment import is_title_line, paragraphs, review_heading, section_at, sections, sentences
+from .tokens import tokenize
 
 _BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
 _DATE_LINE = re.compile(r"(?m)^.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(印发)?\s*\|?\s*$")
@@ -30,7 +31,7 @@ def _no_deadlines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def process(source: Source, with_doc: bool = False) -> Document:
+def process(source: Source) -> Document:
     """Run every stage on a decoded source and return the extracted document."""
     mapped, header = normalise(Mapped.identity(source.text))
     text = mapped.text
@@ -55,17 +56,21 @@ def process(source: Source, with_doc: bool = False) -> Document:
     for item in [*amounts, *deadlines, *targets]:
         if not item.sentence:
             item.sentence = ctx.sentence(item.start).text
-    document = Document(source, mapped, meta, secs, paragraphs(text), sents,
-                        amounts=amounts, deadlines=deadlines, targets=targets, obligations=obligations)
-    if with_doc:
-        doc = make_doc(text)
-        for key, items in (("amounts", amounts), ("deadlines", deadlines), ("targets", targets), ("obligations", obligations)):
-            add_spans(doc, key, items, key[:-1].upper())
-        document.tokens = doc.user_data["words"]
-        document.spacy_doc = doc
-    return document
+    return Document(source, mapped, meta, secs, paragraphs(text), sents, tokenize(text),
+                    amounts=amounts, deadlines=deadlines, targets=targets, obligations=obligations)
+
+
+def to_spacy(document: Document) -> Any:
+    """A spaCy ``Doc`` of a processed notice: its tokens, the department ruler's spans, and the extracted items
+    as span groups."""
+    from .nlp import add_spans, make_doc
+
+    doc = make_doc(document.text, document.tokens)
+    for key in ("amounts", "deadlines", "targets", "obligations"):
+        add_spans(doc, key, getattr(document, key), key[:-1].upper())
+    return doc
 
 
 def extract_file(path: str | Path) -> Document:
     """Read and process one file; raises InputError for unreadable input."""
-    return process(read(path), with_doc=True)
+    return process(read(path))

@@ -33,18 +33,18 @@ def main(paths: list[str]) -> None:
     files = [Path(p) for p in paths] or sorted(Path("corpora").glob("*.txt"))
     load()
     jieba.lcut("预热")
-    process(read(files[0]), with_doc=True)
+    process(read(files[0]))
     total_j = total_p = 0.0
     for path in files:
         text = read(path).text
         tj = best(lambda: jieba.lcut(text))
-        tp = best(lambda: process(read(path), with_doc=True))
+        tp = best(lambda: process(read(path)))
         total_j, total_p = total_j + tj, total_p + tp
         print(f"{path.name:50} chars {len(text):6}  jieba {tj * 1000:7.1f} ms  pipeline {tp * 1000:7.1f} ms  x{tp / tj:4.2f}")
     print(f"{'total':50} {'':12}  jieba {total_j * 1000:7.1f} ms  pipeline {total_p * 1000:7.1f} ms  x{total_p / total_j:4.2f}")
     tracemalloc.start()
     for path in files:
-        process(read(path), with_doc=True)
+        process(read(path))
     print(f"peak memory of the pipeline over all files: {tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB")
 
 

@@ -77,12 +77,14 @@ def test_failures_table_lists_bad_files_with_reasons(catalog):
 
 
 def test_schema(catalog):
-    assert catalog.version == SCHEMA_VERSION == 3
+    assert catalog.version == SCHEMA_VERSION == 4
     assert catalog.db.journal_mode == "wal"
     keys = {(k.column, k.other_table) for k in catalog.db["obligation_departments"].foreign_keys}
     assert keys == {("obligation_id", "obligations"), ("department_id", "departments")}
     assert {"obligations_fts", "documents_fts", "targets_fts"} <= set(catalog.db.table_names())
-    assert catalog.db["obligations"].detect_fts() == "obligations_fts"
+    # the index holds no copy of the text: contentless FTS5, no text_seg column beside any text
+    assert "content=''" in catalog.db["obligations_fts"].schema
+    assert all("text_seg" not in catalog.db[t].columns_dict for t in ("documents", "obligations", "targets"))
     # one row per body per city
     rows = catalog.db.execute("SELECT canonical, city, count(*) FROM departments GROUP BY 1, 2 HAVING count(*) > 1")
     assert rows.fetchall() == []
@@ -373,3 +375,39 @@ def test_a_version_one_catalog_migrates(tmp_path):
         assert cat.db["fingerprints"].count == 16 and cat.db["title_keys"].count >= 2
         rolled = [(r["place"], r["indicator"], r["value"], r["mentions"]) for r in cat.db["place_targets"].rows]
         assert rolled == [("包头市", "研发投入强度", 4.0, 1)]
+
+
+def _rows(db: Path) -> dict[str, list[tuple]]:
+    """Every extracted row of a catalog, without timestamps and run ids."""
+    with Catalog.open(db) as cat:
+        skip = {"ingested_at", "run_id", "started_at", "finished_at", "at"}
+        out = {}
+        for table in ("documents", "sources", "obligations", "obligation_departments", "departments", "targets",
+                      "amounts", "deadlines", "citations", "links", "place_targets", "place_money"):
+            columns = [c for c in cat.db[table].columns_dict if c not in skip]
+            out[table] = cat.conn.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM {table} "
+                                          "ORDER BY rowid").fetchall()
+        return out
+
+
+def test_two_jobs_write_the_same_catalog_as_one(tmp_path):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    for db, jobs in ((one, "1"), (two, "2")):
+        result = run_cli("ingest", "--db", str(db), "--jobs", jobs, *map(str, FILES), str(BAD))
+        assert "5 added, 2 merged" in result.stdout and "7 failed" in result.stdout
+    assert _rows(one) == _rows(two)
+
+
+def test_ingest_cuts_each_text_once(tmp_path, monkeypatch):
+    """The index is fed from the pipeline's tokens: one segmentation pass per text (and one per title)."""
+    from extractor import pipeline, tokens
+
+    calls = []
+    real = tokens.tokenize
+    monkeypatch.setattr(pipeline, "tokenize", lambda text: calls.append(len(text)) or real(text))
+    monkeypatch.setattr("extractor.fts.tokenize", lambda text: calls.append(-len(text)) or real(text))
+    with Catalog.open(tmp_path / "c.db") as cat:
+        outcome = cat.ingest_file(BAOTOU)
+        text = cat.db["documents"].get(outcome.document_id)["text"]
+    assert outcome.status == "added"
+    assert sorted(calls) == sorted([len(text), -len(process(read(BAOTOU)).metadata.title)])
