@@ -232,6 +232,14 @@ def _v4(db: sqlite_utils.Database) -> None:
                               "JOIN documents d ON d.id = x.document_id").fetchall():
             db.execute(f"UPDATE {table} SET sentence_start = ?, sentence_end = ? WHERE id = ?",
                        [*_sentence_span(row[3] or "", row[1] or 0, row[2]), row[0]])
+    from .identity import bands, signature
+
+    for doc_id, text in db.execute("SELECT id, text FROM documents").fetchall():  # crc32 shingle hashes
+        sig = signature(text or "")
+        db.execute("UPDATE documents SET signature = ? WHERE id = ?", [sig.tobytes(), doc_id])
+        db.execute("DELETE FROM fingerprints WHERE document_id = ?", [doc_id])
+        db.conn.executemany("INSERT INTO fingerprints (band, document_id) VALUES (?, ?)",
+                       [(b, doc_id) for b in bands(sig)])
     fts.create(db.conn)
     db.execute("CREATE INDEX IF NOT EXISTS departments_function ON departments (function)")
     db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run_id)")
@@ -405,17 +413,19 @@ def _bug(exc: Exception) -> str:
     return f"extraction failed ({type(exc).__name__}: {exc})"
 
 
-def _extract(path: str) -> tuple[Document | None, str]:
-    """Read and process one file in a worker: the document, or the reason it failed."""
+def _extract(path: str) -> tuple[Document | None, Any, str]:
+    """Read and process one file in a worker: the document and its text signature, or the reason it failed."""
+    from .identity import signature
     from .pipeline import process
     from .readers import read
 
     try:
-        return process(read(path)), ""
+        document = process(read(path))
+        return document, signature(document.text), ""
     except InputError as exc:
-        return None, str(exc)
+        return None, None, str(exc)
     except Exception as exc:  # a pipeline bug must not stop the run
-        return None, _bug(exc)
+        return None, None, _bug(exc)
 
 
 class Owners:
@@ -554,11 +564,11 @@ class Catalog:
                 if path == "-":
                     outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
                 elif ahead is not None and ahead[0] == path:
-                    _, digest, key, document, reason = ahead
+                    _, digest, key, (document, sig, reason) = ahead
                     ahead = next(extracted, None)
                     if reason:
                         raise InputError(reason)
-                    outcome = self._ingest(digest, key, lambda: document, run_id, path)
+                    outcome = self._ingest(digest, key, lambda: document, run_id, path, sig)
                 else:
                     outcome = self.ingest_file(path, run_id)
             except InputError as exc:
@@ -569,9 +579,9 @@ class Catalog:
                 self.record_failure(run_id, path, outcome.reason)
             yield outcome
 
-    def _extract_ahead(self, paths: list[str], jobs: int) -> Iterator[tuple[str, str, str, Document | None, str]]:
-        """``(path, digest, key, document, failure)`` for the files not in the catalog yet, in order,
-        extracted by ``jobs`` worker processes."""
+    def _extract_ahead(self, paths: list[str], jobs: int) -> Iterator[tuple[str, str, str, tuple[Any, Any, str]]]:
+        """``(path, digest, key, (document, signature, failure))`` for the files not in the catalog yet, in
+        order, extracted by ``jobs`` worker processes."""
         import multiprocessing
 
         from .departments import lexicon
@@ -590,9 +600,8 @@ class Catalog:
             return
         lexicon(), tokenize("")  # loaded once here, shared with the forked workers
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for (path, digest, key), (document, reason) in zip(
-                    todo, pool.imap(_extract, [t[0] for t in todo], chunksize=1)):
-                yield path, digest, key, document, reason
+            for (path, digest, key), extracted in zip(todo, pool.imap(_extract, [t[0] for t in todo], chunksize=1)):
+                yield path, digest, key, extracted
 
     def ingest_file(self, path: str | Path, run_id: int | None = None) -> Outcome:
         """Ingest one file; raises InputError when it cannot be read."""
@@ -615,7 +624,7 @@ class Catalog:
         return rows[0] if rows else None
 
     def _ingest(self, digest: str, key: str, make: Callable[[], Document], run_id: int | None,
-                shown: str) -> Outcome:
+                shown: str, sig: Any = None) -> Outcome:
         """Add a copy at ``key``: unchanged, a new source of a known notice (merged), or a new notice (added)."""
         at_key = self._source("path = ?", key)
         if at_key and at_key["hash"] == digest:
@@ -626,15 +635,15 @@ class Catalog:
                 self._add_source(same["document_id"], digest, key, same["format"], same["name"], same["encoding"],
                                  run_id)
             return Outcome(shown, "merged", same["document_id"])
-        return self.ingest_document(make(), digest, key, run_id, shown)
+        return self.ingest_document(make(), digest, key, run_id, shown, sig)
 
     def ingest_document(self, document: Document, digest: str, path: str, run_id: int | None = None,
-                        shown: str | None = None) -> Outcome:
+                        shown: str | None = None, sig: Any = None) -> Outcome:
         """Store one extracted copy in one transaction: a new notice, or a new source of the notice it copies."""
         from .identity import Identity, bands, format_rank, same_notice, signature
 
         shown = shown or path
-        sig = signature(document.text)
+        sig = signature(document.text) if sig is None else sig
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             old = self._source("path = ?", path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -43,7 +44,7 @@ def signature(text: str) -> np.ndarray:
 
     chars = "".join(_CONTENT.findall(text))
     shingles = {chars[i:i + SHINGLE] for i in range(max(1, len(chars) - SHINGLE + 1))}
-    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)  # crc32: a C call per shingle, stable
     m.update_batch([s.encode("utf-8") for s in shingles])
     return m.hashvalues.astype(np.uint64)
 

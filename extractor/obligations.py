@@ -9,7 +9,7 @@ from functools import lru_cache
 from . import departments as dep
 from .model import Deadline, Department, Obligation, Section, Unit
 from .patterns import alternation, toml
-from .segment import section_at
+from .segment import SectionIndex
 
 
 @dataclass(frozen=True)
@@ -296,8 +296,9 @@ def find(text: str, sections: list[Section], sentences: list[Unit], deadlines: l
     boundary = 0
     previous: Obligation | None = None
     prose = [mk for mk in markings if mk.clause]
+    section_at = SectionIndex(sections)
     for mk in (mk for mk in markings if not mk.clause):
-        sec = section_at(sections, mk.start)
+        sec = section_at(mk.start)
         floor = sec.body_start if sec and sec.body_start <= mk.start else (sec.start if sec else 0)
         if mk.inline:
             sent = _sentence_of(sentences, starts, mk.start)

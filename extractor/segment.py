@@ -1,6 +1,7 @@
 """Segmentation: heading tree, paragraphs, sentences, clauses and tokens."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,13 +99,42 @@ def sections(text: str) -> list[Section]:
     return found
 
 
+class SectionIndex:
+    """The innermost section at any offset, found by bisection over breakpoints computed in one sweep."""
+
+    def __init__(self, secs: list[Section]) -> None:
+        self.points: list[int] = []
+        self.owners: list[Section | None] = []
+        stack: list[Section] = []
+        for s in sorted(secs, key=lambda x: (x.start, -x.end)):  # stable: later sections win ties
+            self._close(stack, s.start)
+            stack.append(s)
+            self._mark(s.start, s)
+        self._close(stack, None)
+
+    def _mark(self, position: int, owner: Section | None) -> None:
+        if self.points and self.points[-1] == position:
+            self.owners[-1] = owner
+        else:
+            self.points.append(position)
+            self.owners.append(owner)
+
+    def _close(self, stack: list[Section], before: int | None) -> None:
+        """Pop the sections that end at or before ``before`` (all when None), marking who is innermost after."""
+        while stack and (before is None or stack[-1].end <= before):
+            end = stack.pop().end
+            while stack and stack[-1].end <= end:
+                stack.pop()
+            self._mark(end, stack[-1] if stack else None)
+
+    def __call__(self, offset: int) -> Section | None:
+        i = bisect.bisect_right(self.points, offset) - 1
+        return self.owners[i] if i >= 0 else None
+
+
 def section_at(secs: list[Section], offset: int) -> Section | None:
-    """The innermost section containing an offset."""
-    best = None
-    for s in secs:
-        if s.start <= offset < s.end and (best is None or s.start >= best.start):
-            best = s
-    return best
+    """The innermost section containing an offset (for one lookup; build a :class:`SectionIndex` for many)."""
+    return SectionIndex(secs)(offset)
 
 
 def paragraphs(text: str) -> list[Unit]:
