@@ -100,6 +100,28 @@ def evaluate(gold_dir: str, pred_dir: str | None, docs: str | None, verbose: boo
         click.echo(format_table(summary, report if verbose else None))
 
 
+@cli.command()
+@click.option("--sizes", default="1000,10000", show_default=True,
+              help="Catalog sizes of the scale runs (notices, comma-separated), e.g. 1000,10000,50000.")
+@click.option("--output", type=click.Path(dir_okay=False), default="outputs/bench.json", show_default=True,
+              help="Where the JSON of the figures is written.")
+@click.option("--work", type=click.Path(file_okay=False), help="Folder for the generated notices and catalogs "
+                                                              "(default: the system's temporary folder).")
+def bench(sizes: str, output: str, work: str | None) -> None:
+    """Measure speed and memory: stages, pipeline against jieba, start-up, ingest with 1 and 2 jobs, and scale
+    runs (ingest rate, size, search, compare) on catalogs generated from the bundled real notices."""
+    from rich.console import Console
+
+    from .bench import run, save, table
+
+    console = Console(stderr=True)
+    result = run([int(s) for s in sizes.split(",") if s.strip()], Path(work) if work else None,
+                 report=lambda what: console.log(f"measuring {what}"))
+    save(result, Path(output))
+    Console().print(table(result))
+    click.echo(f"wrote {output}")
+
+
 def main() -> None:
     """Entry point of ``python cli.py`` and the ``policyx`` command."""
     from .catalog_cli import register

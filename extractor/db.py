@@ -939,9 +939,9 @@ class Catalog:
         if tokens:  # ranked inside the FTS table; limited there too when nothing else filters
             params["match"] = fts_query(tokens)
             early = f" ORDER BY rank LIMIT {int(limit)}" if limit and not where else ""
-            source = (f"(SELECT rowid AS id, rank FROM {k.table}_fts WHERE {k.table}_fts MATCH :match{early}) m "
-                      f"CROSS JOIN {k.table} x ON x.id = m.id")
-            score, order = "m.rank", "m.rank"
+            source = (f"(SELECT rowid AS id, rank FROM {k.table}_fts WHERE {k.table}_fts MATCH :match{early}) hits "
+                      f"CROSS JOIN {k.table} x ON x.id = hits.id")
+            score, order = "hits.rank", "hits.rank"
         due_col = k.due or "NULL"
         columns = "x.*" if kind != "document" else "x.id, x.title, x.text, x.path, x.format, x.issuer, x.date_written"
         sql = (f"SELECT {columns}, {k.document} AS doc_id, {k.owner or 'NULL'} AS owner, {due_col} AS due, "

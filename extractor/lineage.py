@@ -93,11 +93,13 @@ def _resolve_citations(db: sqlite_utils.Database, new: list[int]) -> set[int]:
     """Point unresolved citations at catalog documents; returns the citing documents that changed."""
     changed: set[int] = set()
     marks = ", ".join("?" * len(new))
+    columns = "c.id, c.document_id, c.doc_number, c.title_key, c.head"
     rows = list(db.query(f"""
-        SELECT c.id, c.document_id, c.doc_number, c.title_key, c.head FROM citations c
-        WHERE c.cited_document_id IS NULL AND (c.document_id IN ({marks})
-           OR c.doc_number IN (SELECT doc_number FROM documents WHERE id IN ({marks}))
-           OR c.title_key IN (SELECT key FROM title_keys WHERE document_id IN ({marks})))""", new * 3))
+        SELECT {columns} FROM citations c WHERE c.document_id IN ({marks}) AND c.cited_document_id IS NULL
+        UNION SELECT {columns} FROM documents d CROSS JOIN citations c ON c.doc_number = d.doc_number
+        WHERE d.id IN ({marks}) AND c.cited_document_id IS NULL
+        UNION SELECT {columns} FROM title_keys k CROSS JOIN citations c ON c.title_key = k.key
+        WHERE k.document_id IN ({marks}) AND c.cited_document_id IS NULL""", new * 3))
     for c in rows:
         target = None
         if c["doc_number"]:

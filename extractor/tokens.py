@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Callable, Iterable
 
 from .patterns import PATTERNS_DIR, split_list, table
@@ -82,7 +84,7 @@ def _terms(word: str) -> tuple[str, ...]:
 
 def index_text(tokens: Iterable[Token]) -> str:
     """Space-joined index terms of these tokens: each word and the dictionary words inside it."""
-    return " ".join(term for word, _, _ in tokens for term in _terms(word))
+    return " ".join(chain.from_iterable(map(_terms, map(itemgetter(0), tokens))))
 
 
 def query_words(query: str) -> list[str]:

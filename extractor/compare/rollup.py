@@ -30,8 +30,10 @@ TABLES = {
     "place_functions": {**KEY, "function": str, "led": int, "joined": int, "departments": str},
     "place_timeline": {**KEY, "year": int, "quarter": int, "obligations": int, "targets": int},
 }
-#: Joins a row of documents ``d`` to the places being refreshed.
-_TOUCHED = ("JOIN temp.touched x ON d.province IS x.province AND d.city IS x.city AND d.county IS x.county")
+#: The documents ``d`` of the places being refreshed; CROSS JOIN keeps this order, so each table that follows is
+#: searched by its document index rather than scanned.
+_DOCS = ("temp.touched x CROSS JOIN documents d "
+         "ON d.province IS x.province AND d.city IS x.city AND d.county IS x.county")
 _FILL = {
     "place_targets": f"""
         SELECT province, city, county, place, indicator, family, unit, comparator, change, year, value, value_max,
@@ -41,7 +43,7 @@ _FILL = {
                      t.comparator, t.change, t.year, t.value_norm AS value, t.value_max_norm AS value_max,
                      count(*) OVER w AS mentions, d.id AS document_id, t.id AS target_id,
                      row_number() OVER (w ORDER BY d.date_written DESC, t.id DESC) AS n
-              FROM targets t JOIN documents d ON d.id = t.document_id {_TOUCHED}
+              FROM {_DOCS} CROSS JOIN targets t ON t.document_id = d.id
               WINDOW w AS (PARTITION BY d.province, d.city, d.county, coalesce(t.indicator_key, t.indicator),
                            t.unit_norm, t.comparator, t.change, t.year))
         WHERE n = 1""",
@@ -56,7 +58,7 @@ _FILL = {
                      sum(a.value_yuan) OVER w AS total, a.value_yuan AS top, a.value_yuan_max AS top_max,
                      count(*) OVER w AS amounts, d.id AS document_id, a.id AS amount_id,
                      row_number() OVER (w ORDER BY a.value_yuan DESC, a.id) AS n
-              FROM amounts a JOIN documents d ON d.id = a.document_id {_TOUCHED}
+              FROM {_DOCS} CROSS JOIN amounts a ON a.document_id = d.id
               LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
               WHERE a.role = 'funding'
               WINDOW w AS (PARTITION BY d.province, d.city, d.county, coalesce(a.purpose, '其他'), a.kind, a.unit,
@@ -68,18 +70,18 @@ _FILL = {
                count(DISTINCT CASE WHEN od.role = 'lead' THEN od.obligation_id END),
                count(DISTINCT CASE WHEN od.role != 'lead' THEN od.obligation_id END),
                group_concat(DISTINCT p.canonical)
-        FROM obligation_departments od JOIN departments p ON p.id = od.department_id
-        JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id {_TOUCHED}
+        FROM {_DOCS} CROSS JOIN obligations o ON o.document_id = d.id
+        CROSS JOIN obligation_departments od ON od.obligation_id = o.id JOIN departments p ON p.id = od.department_id
         GROUP BY d.province, d.city, d.county, coalesce(p.function, '其他')""",
     "place_timeline": f"""
         SELECT province, city, county, place, year, quarter, sum(kind = 'obligation'), sum(kind = 'target')
         FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, CAST(substr(o.deadline, 1, 4) AS INTEGER) AS year,
                      (CAST(substr(o.deadline, 6, 2) AS INTEGER) + 2) / 3 AS quarter, 'obligation' AS kind
-              FROM obligations o JOIN documents d ON d.id = o.document_id {_TOUCHED}
+              FROM {_DOCS} CROSS JOIN obligations o ON o.document_id = d.id
               WHERE o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
               UNION ALL
               SELECT d.province, d.city, d.county, {PLACE}, t.year, NULL, 'target'
-              FROM targets t JOIN documents d ON d.id = t.document_id {_TOUCHED}
+              FROM {_DOCS} CROSS JOIN targets t ON t.document_id = d.id
               WHERE t.year IS NOT NULL)
         GROUP BY province, city, county, year, quarter""",
 }

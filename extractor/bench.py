@@ -1,0 +1,298 @@
+"""Benchmarks that tell the truth: whole processes, medians of alternating runs, memory from the OS.
+
+:func:`run` measures, on the real notices bundled in the repository (``tests/real/docs``, ``corpora``):
+
+- the cost of each stage (read, normalise, segment, extract, write) in characters and notices per second;
+- the whole pipeline against plain ``jieba.lcut`` of the same normalised text, in this process (medians of
+  alternating runs, dictionaries loaded first) and as whole processes (``extract`` against a process that only
+  imports jieba and cuts the texts), with start-up (``--help``, ``search``) reported apart;
+- ingest throughput with ``--jobs 1`` and ``--jobs 2`` and the peak RSS of each process (``wait4``);
+- a scale run per catalog size: notices generated from the real ones by :func:`variants` (place, years,
+  figures and doc numbers changed so each is a distinct notice) ingested with ``--jobs 2``, then the ingest
+  rate, size on disk per notice, search p50/p95 over :data:`QUERIES` (library and CLI process) and
+  ``compare`` over every place.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The fixed search queries of the scale runs: common policy words, short and long.
+QUERIES = ("科技", "企业", "资金", "财政局", "高新技术企业", "专项资金", "标准化厂房", "数字经济", "人才", "2025年")
+_UNIT_AFTER = "万亿元家个%亩项吨人户座所台辆千百"
+
+
+def corpus() -> list[Path]:
+    """The real notices in the repository, as text files."""
+    return sorted([*(ROOT / "tests" / "real" / "docs").glob("*.txt"), *(ROOT / "corpora").glob("*.txt")])
+
+
+def _median_alternating(a: Callable[[], Any], b: Callable[[], Any], runs: int) -> tuple[float, float]:
+    ta, tb = [], []
+    for _ in range(runs):
+        for fn, out in ((a, ta), (b, tb)):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(ta), statistics.median(tb)
+
+
+def _process(args: list[str], stdout: Any = subprocess.DEVNULL) -> tuple[float, float, int]:
+    """Run a process; (wall seconds, peak RSS in MB from the OS, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=stdout, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "extractor", *args]
+
+
+def stages(files: list[Path]) -> dict[str, Any]:
+    """Seconds per stage over the files, and characters and notices per second of each."""
+    from .db import Catalog
+    from .identity import signature
+    from .pipeline import process
+    from .readers import read
+
+    process(read(files[0]))  # dictionaries and patterns loaded before timing
+    timings: dict[str, float] = {"read": 0.0}
+    documents = []
+    for path in files:
+        start = time.perf_counter()
+        source = read(path)
+        timings["read"] += time.perf_counter() - start
+        documents.append(process(source, timings))
+    with tempfile.TemporaryDirectory() as tmp, Catalog.open(Path(tmp) / "c.db") as catalog:
+        with Catalog.open(Path(tmp) / "warm.db") as warm:  # lexicons of the writer loaded before timing
+            warm.ingest_document(documents[0], "warm", "warm", sig=signature(documents[0].text))
+        start = time.perf_counter()
+        for i, d in enumerate(documents):
+            catalog.ingest_document(d, f"bench-{i}", f"bench/{i}", sig=signature(d.text))
+        timings["write"] = time.perf_counter() - start
+    chars = sum(len(d.text) for d in documents)
+    return {stage: {"seconds": round(s, 4), "chars_per_s": round(chars / s), "notices_per_s": round(len(files) / s, 1)}
+            for stage, s in timings.items()} | {"notices": len(files), "chars": chars}
+
+
+def versus_jieba(files: list[Path], runs: int = 5) -> dict[str, Any]:
+    """The pipeline against plain ``jieba.lcut`` of the same normalised texts, in this process and as processes."""
+    import jieba
+
+    from .model import Mapped
+    from .normalise import normalise
+    from .pipeline import process
+    from .readers import read
+
+    sources = [read(p) for p in files]
+    texts = [normalise(Mapped.identity(s.text))[0].text for s in sources]
+    jieba.lcut("预热")
+    process(sources[0])
+    t_jieba, t_pipe = _median_alternating(lambda: [jieba.lcut(t) for t in texts],
+                                          lambda: [process(s) for s in sources], runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, text in enumerate(texts):
+            paths.append(str(Path(tmp) / f"{i}.txt"))
+            Path(paths[-1]).write_text(text, encoding="utf-8")
+        bare = [sys.executable, "-c", "import sys, jieba\nfor p in sys.argv[1:]: jieba.lcut(open(p).read())", *paths]
+        ours = cli("extract", "--format", "json", *paths)
+        whole_j, whole_p, rss = [], [], 0.0
+        for _ in range(3):
+            whole_j.append(_process(bare)[0])
+            seconds, peak, _ = _process(ours)
+            whole_p.append(seconds)
+            rss = max(rss, peak)
+        help_times = [_process(cli("--help"))[0] for _ in range(3)]
+        empty = str(Path(tmp) / "empty.txt")
+        Path(empty).write_text(texts[0][:200], encoding="utf-8")
+        start_j = [_process([sys.executable, "-c", "import jieba; jieba.lcut('预热')"])[0] for _ in range(3)]
+        start_p = [_process(cli("extract", empty))[0] for _ in range(3)]
+    return {
+        "in_process": {"jieba_s": round(t_jieba, 3), "pipeline_s": round(t_pipe, 3), "ratio": round(t_pipe / t_jieba, 2)},
+        "processes": {"jieba_s": round(statistics.median(whole_j), 2), "extract_s": round(statistics.median(whole_p), 2),
+                      "ratio": round(statistics.median(whole_p) / statistics.median(whole_j), 2),
+                      "extract_peak_rss_mb": round(rss)},
+        "startup": {"help_s": round(statistics.median(help_times), 3),
+                    "extract_tiny_file_s": round(statistics.median(start_p), 3),
+                    "jieba_first_cut_s": round(statistics.median(start_j), 3)},
+        "chars": sum(len(t) for t in texts),
+    }
+
+
+# ------------------------------------------------------------ variants -----
+
+def variants(bases: list[Path], count: int, out: Path, seed: int = 7) -> list[Path]:
+    """``count`` distinct notices made from real ones: each moved to another prefecture-level city (its own
+    city and province names replaced), its years shifted, its figures and doc numbers changed."""
+    from .metadata import gazetteer
+    from .pipeline import process
+    from .readers import read
+
+    g = gazetteer()
+    cities = [c for c in g.cities if c["province"] != c["name"]]
+    short = {c["name"]: [s for s in c["short"].split("|") if len(s) >= 2] for c in cities}
+    provinces = {p["name"]: [s for s in p["short"].split("|") if len(s) >= 2] for p in g.provinces}
+    places = []
+    for path in bases:
+        text = read(path).text
+        meta = process(read(path)).metadata
+        places.append((text, meta.city, meta.province))
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i in range(count):
+        text, city, province = places[i % len(places)]
+        target = cities[rng.randrange(len(cities))]
+        names = []
+        if city in short:
+            names += [(city, target["name"]), *((s, target["name"][:-1] if target["name"].endswith("市") else
+                                                 target["name"]) for s in short[city])]
+        if province in provinces and province != target["province"]:
+            names += [(province, target["province"]), *((s, target["province"][:2]) for s in provinces[province])]
+        written.append(out / f"v{i:06d}.txt")
+        written[-1].write_text(_vary(text, names, rng.randint(-3, 3), rng), encoding="utf-8")
+    return written
+
+
+def _vary(text: str, names: list[tuple[str, str]], shift: int, rng: random.Random) -> str:
+    for old, new in sorted(names, key=lambda n: len(n[0]), reverse=True):
+        text = text.replace(old, new)
+    text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?=\s*[年〕\]】）)])", lambda m: str(int(m.group()) + shift), text)
+    text = re.sub(r"(?<=[〕\]】])\s*\d+(?=\s*号)", lambda m: str(rng.randint(1, 400)), text)
+    factor = rng.uniform(0.6, 1.6)
+
+    def scale(m: re.Match[str]) -> str:
+        value = float(m.group()) * factor
+        return f"{value:.{len(m.group().partition('.')[2])}f}" if "." in m.group() else str(max(1, round(value)))
+
+    return re.sub(rf"(?<![\d.])\d+(?:\.\d+)?(?=\s*[{_UNIT_AFTER}])", scale, text)
+
+
+# ------------------------------------------------------------ catalog ------
+
+def ingest_rate(folder: Path, db: Path, jobs: int) -> dict[str, Any]:
+    """Ingest a folder with ``--jobs``: notices per second and the peak RSS of the process."""
+    files = len(list(folder.glob("*.txt")))
+    seconds, rss, code = _process(cli("ingest", "--db", str(db), "--jobs", str(jobs), str(folder)))
+    return {"jobs": jobs, "files": files, "seconds": round(seconds, 1), "notices_per_s": round(files / seconds, 1),
+            "peak_rss_mb": round(rss), "exit": code}
+
+
+def size_per_notice(db: Path) -> dict[str, Any]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    notices = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    conn.close()
+    size = db.stat().st_size
+    return {"notices": notices, "bytes": size, "kb_per_notice": round(size / 1024 / max(1, notices), 1)}
+
+
+def search_times(db: Path, runs: int = 5) -> dict[str, Any]:
+    """Search p50/p95 over the fixed queries through the library, and p50 as a CLI process."""
+    from .db import Catalog
+
+    times = []
+    with Catalog.open(db) as catalog:
+        for query in QUERIES:
+            catalog.search(query, limit=20)
+            for _ in range(runs):
+                start = time.perf_counter()
+                catalog.search(query, limit=20)
+                times.append(time.perf_counter() - start)
+    times.sort()
+    process = sorted(_process(cli("search", query, "--db", str(db)))[0] for query in QUERIES[:5])
+    return {"p50_ms": round(1000 * times[len(times) // 2], 1), "p95_ms": round(1000 * times[int(len(times) * 0.95)], 1),
+            "max_ms": round(1000 * times[-1], 1), "cli_p50_s": round(process[len(process) // 2], 2)}
+
+
+def compare_time(db: Path) -> dict[str, Any]:
+    from .compare import compare
+    from .db import Catalog
+
+    with Catalog.open(db) as catalog:
+        compare(catalog)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = compare(catalog)
+            times.append(time.perf_counter() - start)
+    return {"every_place_s": round(min(times), 2), "places": len(result.places())}
+
+
+def scale(sizes: Iterable[int], work: Path, jobs: int = 2) -> list[dict[str, Any]]:
+    """One catalog per size, grown by ingesting more generated notices into the previous one."""
+    rows, done = [], 0
+    db = work / "scale.db"
+    for size in sorted(sizes):
+        folder = work / f"batch-{size}"
+        variants(corpus(), size - done, folder, seed=size)
+        rate = ingest_rate(folder, db, jobs)
+        done = size
+        rows.append({"notices": size, "ingest": rate, "size": size_per_notice(db), "search": search_times(db),
+                     "compare": compare_time(db)})
+    return rows
+
+
+def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
+        report: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every measurement; ``report`` is told what is being measured."""
+    files = corpus()
+    out: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}}
+    report("stages")
+    out["stages"] = stages(files)
+    report("pipeline against jieba.lcut")
+    out["versus_jieba"] = versus_jieba(files)
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        sample = variants(files, 200, Path(tmp) / "sample", seed=1)[0].parent
+        report("ingest --jobs 1 and --jobs 2")
+        out["ingest"] = [ingest_rate(sample, Path(tmp) / f"jobs{j}.db", j) for j in (1, 2)]
+        report(f"scale runs: {', '.join(map(str, sizes))} notices")
+        out["scale"] = scale(sizes, Path(tmp))
+    return out
+
+
+def table(result: dict[str, Any]) -> Any:
+    """The figures as one rich table."""
+    from rich.table import Table
+
+    t = Table("measure", "value", title="policyx bench", show_lines=False)
+    for stage, v in result["stages"].items():
+        if isinstance(v, dict):
+            t.add_row(f"stage {stage}", f"{v['chars_per_s']:,} chars/s  {v['notices_per_s']} notices/s")
+    vj = result["versus_jieba"]
+    t.add_row("pipeline / jieba.lcut, in process", f"x{vj['in_process']['ratio']} ({vj['in_process']['pipeline_s']} s "
+              f"vs {vj['in_process']['jieba_s']} s, {vj['chars']:,} chars)")
+    t.add_row("extract / jieba.lcut, whole processes", f"x{vj['processes']['ratio']} ({vj['processes']['extract_s']} s "
+              f"vs {vj['processes']['jieba_s']} s), peak RSS {vj['processes']['extract_peak_rss_mb']} MB")
+    t.add_row("start-up", f"--help {vj['startup']['help_s']} s, extract of a tiny file "
+              f"{vj['startup']['extract_tiny_file_s']} s (jieba import + first cut {vj['startup']['jieba_first_cut_s']} s)")
+    for r in result["ingest"]:
+        t.add_row(f"ingest --jobs {r['jobs']}", f"{r['notices_per_s']} notices/s ({r['files']} files), "
+                  f"peak RSS {r['peak_rss_mb']} MB")
+    for s in result["scale"]:
+        t.add_row(f"{s['notices']:,} notices", f"ingest {s['ingest']['notices_per_s']}/s (peak RSS "
+                  f"{s['ingest']['peak_rss_mb']} MB); {s['size']['kb_per_notice']} KB/notice; search p50 "
+                  f"{s['search']['p50_ms']} ms p95 {s['search']['p95_ms']} ms, CLI {s['search']['cli_p50_s']} s; "
+                  f"compare {s['compare']['every_place_s']} s ({s['compare']['places']} places)")
+    return t
+
+
+def save(result: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,81 @@
+"""Structural guarantees of speed on a catalog generated from the bundled real notices: no statement of an
+ingest scans a table, and search filters run on indexes (query plans, not timings)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from extractor.bench import corpus, variants
+from extractor.catalog_cli import register
+from extractor.db import Catalog, Summary
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Plans that read no stored table row by row: the schema, FTS configuration, temporary tables of one
+#: statement (``x``: the places being refreshed), derived rows, FTS lookups and their matches (``hits``), the
+#: queue of stale places.
+HARMLESS = ("sqlite_master", "_config", "SCAN CONSTANT ROW", "VIRTUAL TABLE", "SCAN x", "SCAN (subquery",
+            "SCAN hits", "SCAN stale_places")
+
+
+def run_cli(*args: str):
+    group = click.Group()
+    register(group)
+    return CliRunner().invoke(group, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("scale")
+    variants(corpus(), 120, work / "in")
+    db = work / "catalog.db"
+    result = run_cli("ingest", "--db", db, "--jobs", "2", work / "in")
+    assert "120 added" in result.stdout or " merged" in result.stdout, result.output
+    return db
+
+
+def _scans(catalog: Catalog, statements: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for sql in dict.fromkeys(statements):
+        if sql.split()[0].upper() not in ("SELECT", "UPDATE", "DELETE", "INSERT", "WITH"):
+            continue
+        for row in catalog.conn.execute("EXPLAIN QUERY PLAN " + sql):
+            detail = row[-1]
+            if detail.startswith("SCAN") and not any(h in detail for h in HARMLESS):
+                found.append((sql[:160], detail))
+    return found
+
+
+def test_no_statement_of_an_ingest_scans_a_table(grown, tmp_path):
+    notice = ROOT / "tests" / "real" / "docs" / "h03_jinan_kechuangjinan.txt"
+    statements: list[str] = []
+    with Catalog.open(grown) as catalog:
+        catalog.conn.set_trace_callback(statements.append)
+        run = catalog.start_run([str(notice)])
+        summary = Summary()
+        for outcome in catalog.ingest([str(notice)], run):
+            summary.add(outcome)
+        catalog.finish_run(run, summary)
+        catalog.conn.set_trace_callback(None)
+        assert summary.added + summary.merged == 1
+        assert len(statements) > 20
+        assert _scans(catalog, statements) == []
+
+
+@pytest.mark.parametrize("filters", [
+    {"query": "科技"},
+    {"query": "企业", "city": "济南"},
+    {"department": "科技局"},
+    {"function": "财政"},
+    {"due_before": "2023-12-31"},
+    {"query": "资金", "kind": "amount", "city": "济南"},
+])
+def test_search_filters_run_on_indexes(grown, filters):
+    statements: list[str] = []
+    with Catalog.open(grown) as catalog:
+        catalog.conn.set_trace_callback(statements.append)
+        catalog.search(**filters)
+        catalog.conn.set_trace_callback(None)
+        assert _scans(catalog, statements) == []
