@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .patterns import table as pattern_table
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The fixed search queries of the scale runs: common policy words, short and long.
 QUERIES = ("科技", "企业", "资金", "财政局", "高新技术企业", "专项资金", "标准化厂房", "数字经济", "人才", "2025年")
@@ -48,13 +50,20 @@ def _median_alternating(a: Callable[[], Any], b: Callable[[], Any], runs: int) -
     return statistics.median(ta), statistics.median(tb)
 
 
-def _process(args: list[str], stdout: Any = subprocess.DEVNULL) -> tuple[float, float, int]:
-    """Run a process; (wall seconds, peak RSS in MB from the OS, exit code)."""
+#: Runs a command and prints the peak RSS (KB) of it and its descendants: a small process of its own, so the
+#: figure does not inherit the benchmark's memory (Linux keeps the high-water mark across fork).
+_LAUNCHER = ("import resource, subprocess, sys\n"
+             "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+
+
+def _process(args: list[str]) -> tuple[float, float, int]:
+    """Run a process; (wall seconds, peak RSS in MB of it and its workers, from the OS, exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=stdout, stderr=subprocess.DEVNULL, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+    out = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *args], capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    peak, code = out.stdout.split()
+    return seconds, int(peak) / 1024, int(code)
 
 
 def cli(*args: str) -> list[str]:
@@ -136,33 +145,34 @@ def versus_jieba(files: list[Path], runs: int = 5) -> dict[str, Any]:
 # ------------------------------------------------------------ variants -----
 
 def variants(bases: list[Path], count: int, out: Path, seed: int = 7) -> list[Path]:
-    """``count`` distinct notices made from real ones: each moved to another prefecture-level city (its own
-    city and province names replaced), its years shifted, its figures and doc numbers changed."""
+    """``count`` distinct notices made from real ones: each moved to another city or county (the base's own
+    city and province names replaced; no base goes to one place twice), its years shifted, its figures and doc
+    numbers changed."""
     from .metadata import gazetteer
     from .pipeline import process
     from .readers import read
 
     g = gazetteer()
-    cities = [c for c in g.cities if c["province"] != c["name"]]
-    short = {c["name"]: [s for s in c["short"].split("|") if len(s) >= 2] for c in cities}
     provinces = {p["name"]: [s for s in p["short"].split("|") if len(s) >= 2] for p in g.provinces}
-    places = []
+    cities = {c["name"]: [s for s in c["short"].split("|") if len(s) >= 2] for c in g.cities}
+    places = [r for r in pattern_table("regions") if r["province"] != r["name"] and (
+        r["level"] == "city" or r["level"] == "county" and len(r["name"]) >= 3)]
+    bases_read = []
     for path in bases:
-        text = read(path).text
         meta = process(read(path)).metadata
-        places.append((text, meta.city, meta.province))
+        bases_read.append((read(path).text, meta.city, meta.province))
     rng = random.Random(seed)
+    order = list(range(len(places)))
+    rng.shuffle(order)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(count):
-        text, city, province = places[i % len(places)]
-        target = cities[rng.randrange(len(cities))]
-        names = []
-        if city in short:
-            names += [(city, target["name"]), *((s, target["name"][:-1] if target["name"].endswith("市") else
-                                                 target["name"]) for s in short[city])]
-        if province in provinces and province != target["province"]:
-            names += [(province, target["province"]), *((s, target["province"][:2]) for s in provinces[province])]
+        text, city, province = bases_read[i % len(bases_read)]
+        place = places[order[(i // len(bases_read) * 7 + i % len(bases_read) * 131) % len(places)]]
+        new = place["name"]
+        names = [(city, new), *((s, new) for s in cities.get(city, []))] if city in cities else []
+        if province in provinces and province != place["province"]:
+            names += [(province, place["province"]), *((s, place["province"][:2]) for s in provinces[province])]
         written.append(out / f"v{i:06d}.txt")
         written[-1].write_text(_vary(text, names, rng.randint(-3, 3), rng), encoding="utf-8")
     return written

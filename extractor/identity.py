@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -38,14 +37,25 @@ def format_rank(fmt: str) -> int:
     return order.index(fmt) if fmt in order else len(order)
 
 
+def shingle_hashes(text: str) -> np.ndarray:
+    """32-bit hashes of the text's distinct character 5-grams (letters and digits only, so layout does not
+    count), computed for all positions at once: a polynomial over the code points, folded to 32 bits."""
+    chars = _PUNCT.sub("", text)
+    points = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = max(1, len(points) - SHINGLE + 1)
+    points = np.concatenate([points, np.zeros(max(0, SHINGLE - len(points)), dtype=np.uint64)])
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        h = h * np.uint64(1_000_003) + points[k:k + n]
+    return np.unique((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+
+
 def signature(text: str) -> np.ndarray:
-    """MinHash signature of the text's character shingles (letters and digits only, so layout does not count)."""
+    """MinHash signature (datasketch's permutations) of the text's shingle hashes."""
     from datasketch import MinHash
 
-    chars = "".join(_CONTENT.findall(text))
-    shingles = {chars[i:i + SHINGLE] for i in range(max(1, len(chars) - SHINGLE + 1))}
-    m = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)  # crc32: a C call per shingle, stable
-    m.update_batch([s.encode("utf-8") for s in shingles])
+    m = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int)
+    m.update_batch(shingle_hashes(text).tolist())
     return m.hashvalues.astype(np.uint64)
 
 

@@ -53,12 +53,13 @@ def _noise() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(places)})|(?:{alternation(words)})")
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[str, ...]:
     """Content words of a title or an opening: jieba words without places, document types and filler."""
     from .tokens import query_words
 
     cleaned = _noise().sub(" ", re.sub(r"《[^》]*》", " ", text or ""))
-    return list(dict.fromkeys(w for w in query_words(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
+    return tuple(dict.fromkeys(w for w in query_words(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
 
 
 def _opening(title: str | None, text: str | None) -> str:
@@ -120,6 +121,10 @@ def _resolve_citations(db: sqlite_utils.Database, new: list[int]) -> set[int]:
     return changed
 
 
+def _link(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    db.execute(f"INSERT INTO links ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
 def _written_links(db: sqlite_utils.Database, children: Iterable[int]) -> None:
     """Rebuild the doc-number and title links of these children from their resolved citations."""
     for child_id in children:
@@ -134,7 +139,7 @@ def _written_links(db: sqlite_utils.Database, children: Iterable[int]) -> None:
                 continue
             seen.add(c["cited_document_id"])
             how = "doc_number" if c["doc_number"] and c["doc_number"] == c["parent_number"] else "title"
-            db["links"].insert({"child_id": child_id, "parent_id": c["cited_document_id"], "link": how,
+            _link(db, {"child_id": child_id, "parent_id": c["cited_document_id"], "link": how,
                                 "score": 1.0, "citation_id": c["id"]})
 
 
@@ -169,7 +174,7 @@ def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
         db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
         found = _best_parent(db, child)
         if found:
-            db["links"].insert({"child_id": child["id"], "parent_id": found[0], "link": "inferred",
+            _link(db, {"child_id": child["id"], "parent_id": found[0], "link": "inferred",
                                 "score": round(found[1], 3)})
 
 
