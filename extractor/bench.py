@@ -160,29 +160,31 @@ def variants(bases: list[Path], count: int, out: Path, seed: int = 7) -> list[Pa
     bases_read = []
     for path in bases:
         meta = process(read(path)).metadata
-        bases_read.append((read(path).text, meta.city, meta.province))
+        bases_read.append((read(path).text, meta.city, meta.province, meta.doc_number))
     rng = random.Random(seed)
     order = list(range(len(places)))
     rng.shuffle(order)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(count):
-        text, city, province = bases_read[i % len(bases_read)]
+        text, city, province, doc_number = bases_read[i % len(bases_read)]
         place = places[order[(i // len(bases_read) * 7 + i % len(bases_read) * 131) % len(places)]]
         new = place["name"]
         names = [(city, new), *((s, new) for s in cities.get(city, []))] if city in cities else []
         if province in provinces and province != place["province"]:
             names += [(province, place["province"]), *((s, place["province"][:2]) for s in provinces[province])]
+        if not doc_number:  # every variant carries its own doc number, so no two are one notice
+            text = f"{place['province'][:2]}政发〔{2020 + i % 5}〕{i + 1}号\n{text}"
         written.append(out / f"v{i:06d}.txt")
-        written[-1].write_text(_vary(text, names, rng.randint(-3, 3), rng), encoding="utf-8")
+        written[-1].write_text(_vary(text, names, rng.randint(-3, 3), i + 1, rng), encoding="utf-8")
     return written
 
 
-def _vary(text: str, names: list[tuple[str, str]], shift: int, rng: random.Random) -> str:
+def _vary(text: str, names: list[tuple[str, str]], shift: int, number: int, rng: random.Random) -> str:
     for old, new in sorted(names, key=lambda n: len(n[0]), reverse=True):
         text = text.replace(old, new)
     text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?=\s*[年〕\]】）)])", lambda m: str(int(m.group()) + shift), text)
-    text = re.sub(r"(?<=[〕\]】])\s*\d+(?=\s*号)", lambda m: str(rng.randint(1, 400)), text)
+    text = re.sub(r"(?<=[〕\]】])\s*\d+(?=\s*号)", str(number), text)
     factor = rng.uniform(0.6, 1.6)
 
     def scale(m: re.Match[str]) -> str:

@@ -10,10 +10,14 @@ segmentation pass; rows of a notice are written in batches (``executemany``).
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
 import glob
 import hashlib
+import itertools
 import re
 import sqlite3
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +34,11 @@ from .tokens import query_words, tokenize
 
 DEFAULT_PATH = DEFAULT_CATALOG
 BUSY_TIMEOUT_MS = 30_000
+#: Extracted documents per worker that may wait for the writer (``ingest --jobs``).
+IN_FLIGHT = 4
+#: An ingest batch commits whole notices together, at most this many or this long after the last commit.
+GROUP_NOTICES = 32
+GROUP_SECONDS = 1.0
 #: Suffixes that are reported as failures when met in a folder (not silently skipped).
 REPORTED_IN_FOLDERS = (".doc", ".wps", ".ofd")
 KINDS = SEARCH_KINDS
@@ -183,6 +192,7 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["city"])
     db["documents"].create_index(["county"])
     db.execute("CREATE VIRTUAL TABLE title_index USING fts5(title_words, opening_words)")
+    db.execute("CREATE VIRTUAL TABLE title_vocab USING fts5vocab(title_index, col)")  # how common each word is
     db.create_view("sources_per_document", """
         SELECT d.id, d.title, d.doc_number, d.city, count(s.id) AS sources, group_concat(s.path, ' | ') AS paths
         FROM documents d LEFT JOIN sources s ON s.document_id = d.id GROUP BY d.id""")
@@ -241,6 +251,7 @@ def _v4(db: sqlite_utils.Database) -> None:
         db.conn.executemany("INSERT INTO fingerprints (band, document_id) VALUES (?, ?)",
                        [(b, doc_id) for b in bands(sig)])
     fts.create(db.conn)
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS title_vocab USING fts5vocab(title_index, col)")
     db.execute("CREATE INDEX IF NOT EXISTS departments_function ON departments (function)")
     db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run_id)")
     db.execute("CREATE INDEX IF NOT EXISTS sources_run ON sources (run_id)")
@@ -463,6 +474,9 @@ class Catalog:
         self.db = db
         self.conn = db.conn
         self._bodies: dict[tuple[str, str], int] = {}
+        self._group = False  # an ingest batch holds a transaction that groups whole notices
+        self._fts_notice: dict[int, list[fts.Row]] = {}  # index rows of the notice being written
+        self._fts_group: dict[int, list[fts.Row]] = {}  # index rows of the group's written notices
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH) -> "Catalog":
@@ -547,8 +561,29 @@ class Catalog:
         link(self.db, document_ids)
 
     def record_failure(self, run_id: int, path: str, reason: str) -> None:
-        with self.conn:
-            self.db["failures"].insert({"run_id": run_id, "path": path, "reason": reason, "at": _now()})
+        with self._transaction():
+            self._write("failures", [{"run_id": run_id, "path": path, "reason": reason, "at": _now()}])
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One notice's writes, all or nothing: its own transaction, or a savepoint inside the group of
+        notices an ingest batch commits together."""
+        if not self._group:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                yield
+            return
+        self.conn.execute("SAVEPOINT notice")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO notice")
+            self.conn.execute("RELEASE notice")
+            self._fts_notice.clear()
+            raise
+        self.conn.execute("RELEASE notice")
+        self._fts_group.update(self._fts_notice)  # indexed when the group commits
+        self._fts_notice.clear()
 
     def ingest(self, paths: Iterable[str], run_id: int, stdin: bytes | None = None,
                name: str | None = None, jobs: int = 1) -> Iterator[Outcome]:
@@ -561,25 +596,48 @@ class Catalog:
         paths = list(paths)
         extracted = self._extract_ahead(paths, jobs) if jobs > 1 else iter(())
         ahead = next(extracted, None)
-        for path in paths:
-            try:
-                if path == "-":
-                    outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
-                elif ahead is not None and ahead[0] == path:
-                    _, digest, key, (document, sig, reason) = ahead
-                    ahead = next(extracted, None)
-                    if reason:
-                        raise InputError(reason)
-                    outcome = self._ingest(digest, key, lambda: document, run_id, path, sig)
-                else:
-                    outcome = self.ingest_file(path, run_id)
-            except InputError as exc:
-                outcome = Outcome(path, "failed", reason=str(exc))
-            except Exception as exc:  # a pipeline bug must not stop the run
-                outcome = Outcome(path, "failed", reason=_bug(exc))
-            if outcome.status == "failed":
-                self.record_failure(run_id, path, outcome.reason)
-            yield outcome
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._group, opened, pending = True, time.monotonic(), 0
+        try:
+            for path in paths:
+                outcome, ahead = self._ingest_one(path, run_id, stdin, name, ahead, extracted)
+                pending += 1
+                if pending >= GROUP_NOTICES or time.monotonic() - opened > GROUP_SECONDS:
+                    self._commit_group()
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    opened, pending = time.monotonic(), 0
+                yield outcome
+        finally:
+            self._commit_group()
+            self._group = False
+
+    def _commit_group(self) -> None:
+        """Index the group's notices in one pass (FTS5 flushes once) and commit them."""
+        fts.add(self.conn, (row for rows in self._fts_group.values() for row in rows))
+        self._fts_group.clear()
+        self.conn.commit()
+
+    def _ingest_one(self, path: str, run_id: int, stdin: bytes | None, name: str | None, ahead: Any,
+                    extracted: Iterator[Any]) -> tuple[Outcome, Any]:
+        """Ingest one path of a batch (extracted ahead by a worker when ``ahead`` is its result)."""
+        try:
+            if path == "-":
+                outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
+            elif ahead is not None and ahead[0] == path:
+                _, digest, key, (document, sig, reason) = ahead
+                ahead = next(extracted, None)
+                if reason:
+                    raise InputError(reason)
+                outcome = self._ingest(digest, key, lambda: document, run_id, path, sig)
+            else:
+                outcome = self.ingest_file(path, run_id)
+        except InputError as exc:
+            outcome = Outcome(path, "failed", reason=str(exc))
+        except Exception as exc:  # a pipeline bug must not stop the run
+            outcome = Outcome(path, "failed", reason=_bug(exc))
+        if outcome.status == "failed":
+            self.record_failure(run_id, path, outcome.reason)
+        return outcome, ahead
 
     def _extract_ahead(self, paths: list[str], jobs: int) -> Iterator[tuple[str, str, str, tuple[Any, Any, str]]]:
         """``(path, digest, key, (document, signature, failure))`` for the files not in the catalog yet, in
@@ -587,6 +645,7 @@ class Catalog:
         import multiprocessing
 
         from .departments import lexicon
+        from .identity import signature
         from .tokens import tokenize
 
         todo = []
@@ -600,10 +659,17 @@ class Catalog:
                 todo.append((path, digest, key))
         if len(todo) < 2:
             return
-        lexicon(), tokenize("")  # loaded once here, shared with the forked workers
+        lexicon(), tokenize(""), signature("")  # loaded once here, shared with the forked workers
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for (path, digest, key), extracted in zip(todo, pool.imap(_extract, [t[0] for t in todo], chunksize=1)):
-                yield path, digest, key, extracted
+            pending: collections.deque[Any] = collections.deque()
+            waiting = iter(todo)
+            for item in itertools.islice(waiting, IN_FLIGHT * jobs):
+                pending.append((item, pool.apply_async(_extract, (item[0],))))
+            while pending:  # at most IN_FLIGHT documents per worker wait for the writer: memory stays flat
+                (path, digest, key), result = pending.popleft()
+                for item in itertools.islice(waiting, 1):
+                    pending.append((item, pool.apply_async(_extract, (item[0],))))
+                yield path, digest, key, result.get()
 
     def ingest_file(self, path: str | Path, run_id: int | None = None) -> Outcome:
         """Ingest one file; raises InputError when it cannot be read."""
@@ -632,8 +698,7 @@ class Catalog:
         if at_key and at_key["hash"] == digest:
             return Outcome(shown, "unchanged", at_key["document_id"])
         if not at_key and (same := self._source("hash = ?", digest)):
-            with self.conn:
-                self.conn.execute("BEGIN IMMEDIATE")
+            with self._transaction():
                 self._add_source(same["document_id"], digest, key, same["format"], same["name"], same["encoding"],
                                  run_id)
             return Outcome(shown, "merged", same["document_id"])
@@ -646,8 +711,7 @@ class Catalog:
 
         shown = shown or path
         sig = signature(document.text) if sig is None else sig
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self._transaction():
             old = self._source("path = ?", path)
             if old and old["hash"] == digest:
                 return Outcome(shown, "unchanged", old["document_id"])
@@ -655,7 +719,8 @@ class Catalog:
                 self._drop_source(old)
             meta, source = document.metadata, document.source
             mine = Identity(meta.doc_number, meta.title, meta.issuer, meta.city, meta.county, sig.tobytes())
-            match = next((c["id"] for c in self._copy_candidates(meta.doc_number, meta.title, bands(sig))
+            candidates = self._copy_candidates(meta.doc_number, meta.title, bands(sig), meta.city, meta.county)
+            match = next((c["id"] for c in candidates
                           if same_notice(mine, Identity.of(c))), None)
             status = "replaced" if old else "added"
             if match is None:
@@ -673,8 +738,10 @@ class Catalog:
         outcome.path, outcome.status = shown, status
         return outcome
 
-    def _copy_candidates(self, doc_number: str | None, title: str | None, keys: list[int]) -> list[dict[str, Any]]:
-        """Documents that may be copies: same doc number, same title, or a shared fingerprint band."""
+    def _copy_candidates(self, doc_number: str | None, title: str | None, keys: list[int], city: str | None,
+                         county: str | None) -> list[dict[str, Any]]:
+        """Documents that may be copies: same doc number; or, where place and doc number allow it (see
+        :func:`identity.same_notice`), same title or the most fingerprint bands shared (at most 20)."""
         from .identity import title_key
 
         columns = "id, doc_number, title, issuer, city, county, signature"
@@ -682,13 +749,20 @@ class Catalog:
         if doc_number:
             for r in self.db.query(f"SELECT {columns} FROM documents WHERE doc_number = ?", [doc_number]):
                 found.setdefault(r["id"], r)
+        possible = ("county IS :county AND (city IS NULL OR :city IS NULL OR city = :city) "
+                    "AND (doc_number IS NULL OR :number IS NULL OR doc_number = :number)")
+        place = {"county": county, "city": city, "number": doc_number}
         if title:
             for r in self.db.query(f"SELECT {columns} FROM documents WHERE id IN "
-                                   "(SELECT document_id FROM title_keys WHERE key = ?)", [title_key(title)]):
+                                   f"(SELECT document_id FROM title_keys WHERE key = :key) AND {possible}",
+                                   {**place, "key": title_key(title)}):
                 found.setdefault(r["id"], r)
-        marks = ", ".join("?" * len(keys))
-        for r in self.db.query(f"SELECT {columns} FROM documents WHERE id IN "
-                               f"(SELECT document_id FROM fingerprints WHERE band IN ({marks}))", keys):
+        bands = {f"b{i}": k for i, k in enumerate(keys)}
+        for r in self.db.query(f"""SELECT {columns} FROM (
+                                     SELECT document_id, count(*) AS shared FROM fingerprints
+                                     WHERE band IN ({', '.join(':' + b for b in bands)}) GROUP BY document_id) bands
+                                   CROSS JOIN documents ON documents.id = bands.document_id WHERE {possible}
+                                   ORDER BY bands.shared DESC, documents.id LIMIT 20""", {**place, **bands}):
             found.setdefault(r["id"], r)
         return list(found.values())
 
@@ -728,7 +802,8 @@ class Catalog:
         """Delete every row extracted from a document, and unless ``keep_row`` the document and its sources
         (call inside a transaction)."""
         self._stale(doc_id)
-        fts.remove(self.conn, doc_id)
+        if self._fts_group.pop(doc_id, None) is None and self._fts_notice.pop(doc_id, None) is None:
+            fts.remove(self.conn, doc_id)  # its rows are in the index (not waiting for the group's commit)
         obligation_ids = "SELECT id FROM obligations WHERE document_id = :id"
         bodies = [r[0] for r in self.conn.execute(
             f"SELECT DISTINCT department_id FROM obligation_departments WHERE obligation_id IN ({obligation_ids})",
@@ -851,10 +926,14 @@ class Catalog:
             self._write(table, values)
         self._write("citations", self._citations(doc_id, meta, {k for k, _ in own_keys}))
         fts.ensure_current(self.conn)
-        fts.add(self.conn, fts.rows(
+        rows = list(fts.rows(
             doc_id, meta.title, document.tokens or tokenize(text),
             [(o["id"], o["start"], o["end"]) for o in obligations],
             {t: [(r["id"], r["sentence_start"], r["sentence_end"]) for r in values] for t, values in items.items()}))
+        if self._group:
+            self._fts_notice[doc_id] = rows
+        else:
+            fts.add(self.conn, rows)
         return Outcome(path, "added", doc_id, obligations=len(obligations), targets=len(document.targets),
                        amounts=len(document.amounts), deadlines=len(document.deadlines))
 

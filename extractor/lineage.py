@@ -13,13 +13,15 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from .patterns import alternation, toml
+from .patterns import split_list, toml, trie_pattern
 
 #: How far up each level is; a department sits just below its government.
 RANKS = {"national": 0, "provincial": 1, "city": 2, "county": 3}
 #: Share of a parent's title words a child's title and opening must hold for an inferred link.
 MIN_SCORE = 0.6
 OPENING = 300
+#: Words of a title or opening a lineage query keeps (the rarest in the catalog).
+QUERY_WORDS = 8
 
 
 def rank(level: str | None) -> float | None:
@@ -48,9 +50,13 @@ def _noise() -> re.Pattern[str]:
     from .metadata import gazetteer
 
     g = gazetteer()
-    places = [*g.by_name, *(p["name"] for p in g.provinces)]
+    places = [*g.by_name, *(p["name"] for p in g.provinces),
+              *(s for p in g.provinces for s in split_list(p["short"]) if len(s) >= 2)]
     words = toml("identity")["title_stopwords"]
-    return re.compile(f"(?:{alternation(places)})|(?:{alternation(words)})")
+    return re.compile(trie_pattern({*places, *words}))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=8192)
@@ -59,7 +65,8 @@ def words(text: str) -> tuple[str, ...]:
     from .tokens import query_words
 
     cleaned = _noise().sub(" ", re.sub(r"《[^》]*》", " ", text or ""))
-    return tuple(dict.fromkeys(w for w in query_words(cleaned) if len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)))
+    return tuple(dict.fromkeys(w for w in query_words(cleaned)
+                               if (len(w) > 1 or not re.match(r"[\u4e00-\u9fff]", w)) and not _DIGIT.search(w)))
 
 
 def _opening(title: str | None, text: str | None) -> str:
@@ -143,14 +150,27 @@ def _written_links(db: sqlite_utils.Database, children: Iterable[int]) -> None:
                                 "score": 1.0, "citation_id": c["id"]})
 
 
-def _best_parent(db: sqlite_utils.Database, child: dict[str, Any]) -> tuple[int, float] | None:
+def _frequencies(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
+    """In how many titles (``title_words``) or openings (``opening_words``) each word occurs."""
+    return {(col, term): n for col, term, n in db.execute("SELECT col, term, doc FROM title_vocab")}
+
+
+def _rarest(frequencies: dict[tuple[str, str], int], column: str, tokens: Iterable[str]) -> list[str]:
+    """The :data:`QUERY_WORDS` words of ``tokens`` found in fewest titles or openings: a query of the common
+    ones would rank most of the catalog."""
+    found = [t for t in tokens if (column, t) in frequencies]
+    return sorted(found, key=lambda t: frequencies[(column, t)])[:QUERY_WORDS]
+
+
+def _best_parent(db: sqlite_utils.Database, child: dict[str, Any], frequencies: dict[tuple[str, str], int]
+                 ) -> tuple[int, float] | None:
     """The higher-level document whose title the child's title and opening share most."""
-    tokens = words(_opening(child.get("title"), child.get("text")))
+    tokens = _rarest(frequencies, "title_words", words(_opening(child.get("title"), child.get("text"))))
     if not tokens:
         return None
-    sql = f"""SELECT d.id, d.title, d.level, d.date_written, d.province FROM title_index
-              JOIN documents d ON d.id = title_index.rowid
-              WHERE title_index MATCH ? AND d.id != ? ORDER BY bm25(title_index) LIMIT 20"""
+    sql = f"""SELECT d.id, d.title, d.level, d.date_written, d.province FROM (
+                SELECT rowid AS id, rank FROM title_index WHERE title_index MATCH ? ORDER BY rank LIMIT 21) hits
+              CROSS JOIN documents d ON d.id = hits.id WHERE d.id != ? ORDER BY hits.rank LIMIT 20"""
     scored = [(_score(p["title"], child), rank(p["level"]) or 0.0, -p["id"])
               for p in db.query(sql, [_fts("title_words", tokens), child["id"]]) if above(p, child)]
     # the best score wins; among equals the nearest level above the child, then the earliest notice
@@ -162,17 +182,18 @@ def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
     """Inferred links for children without written ones: the new documents, and the documents a new one may parent."""
     unlinked = "NOT EXISTS (SELECT 1 FROM links l WHERE l.child_id = d.id AND l.link != 'inferred')"
     candidates: set[int] = set(new)
+    frequencies = _frequencies(db)
     for doc in db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(new))})", new):
-        tokens = words(doc["title"] or "")
-        if tokens:
+        tokens = _rarest(frequencies, "opening_words", words(doc["title"] or ""))
+        if tokens and (rank(doc["level"]) or 0) < RANKS["county"]:  # a county notice parents none here
             candidates.update(r["id"] for r in db.query(
                 f"""SELECT d.id FROM title_index JOIN documents d ON d.id = title_index.rowid
-                    WHERE title_index MATCH ? AND d.id != ? AND {unlinked} LIMIT 200""",
+                    WHERE title_index MATCH ? AND d.id != ? AND {unlinked} LIMIT 50""",
                 [_fts("opening_words", tokens), doc["id"]]))
     for child in list(db.query(f"{_DOC} d WHERE id IN ({', '.join('?' * len(candidates))}) AND {unlinked}",
                                list(candidates))):
         db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
-        found = _best_parent(db, child)
+        found = _best_parent(db, child, frequencies)
         if found:
             _link(db, {"child_id": child["id"], "parent_id": found[0], "link": "inferred",
                                 "score": round(found[1], 3)})
