@@ -255,8 +255,6 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS departments_function ON departments (function)")
     db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run_id)")
     db.execute("CREATE INDEX IF NOT EXISTS sources_run ON sources (run_id)")
-    db.execute("CREATE INDEX IF NOT EXISTS obligation_departments_obligation "
-               "ON obligation_departments (obligation_id, department_id, role)")
     fts.ensure_current(db.conn)
 
 
@@ -484,6 +482,8 @@ class Catalog:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        if not conn.execute("PRAGMA page_count").fetchone()[0]:
+            conn.execute("PRAGMA encoding = 'UTF-16le'")  # a new file: Chinese text in 2 bytes a character, not 3
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()

@@ -1,7 +1,8 @@
 """The catalog's full-text index: contentless FTS5 tables fed from the pipeline's one segmentation pass.
 
 Each searchable table (``documents``, ``obligations``, ``targets``, ``amounts``, ``deadlines``) has a
-``<table>_fts`` FTS5 table holding only the index (``content=''``): no second copy of any text is stored. A row
+``<table>_fts`` FTS5 table holding only the index (``content=''``, and ``detail=column``: no word positions,
+as every query term is one word): no second copy of any text is stored. A row
 is indexed under its id with the terms of the tokens inside its span: a document's title and text, an
 obligation's span, an item's sentence (``sentence_start``/``sentence_end``). The same function rebuilds those
 terms from the stored text when a document is deleted, so the exact terms can be withdrawn; the segmenter's
@@ -23,7 +24,8 @@ Row = tuple[str, int, str]
 def create(conn: sqlite3.Connection) -> None:
     """The contentless FTS5 tables and the settings table (inside a migration)."""
     for table in TABLES:
-        conn.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5(text_seg, content='', tokenize='unicode61')")
+        conn.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5(text_seg, content='', detail=column, "
+                     "tokenize='unicode61')")
     conn.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT)")
 
 
