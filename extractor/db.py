@@ -244,12 +244,12 @@ def _v4(db: sqlite_utils.Database) -> None:
                        [*_sentence_span(row[3] or "", row[1] or 0, row[2]), row[0]])
     from .identity import bands, signature
 
-    for doc_id, text in db.execute("SELECT id, text FROM documents").fetchall():  # crc32 shingle hashes
-        sig = signature(text or "")
+    for doc_id, text, county in db.execute("SELECT id, text, county FROM documents").fetchall():
+        sig = signature(text or "")  # vectorised shingle hashes; bands keyed by county
         db.execute("UPDATE documents SET signature = ? WHERE id = ?", [sig.tobytes(), doc_id])
         db.execute("DELETE FROM fingerprints WHERE document_id = ?", [doc_id])
         db.conn.executemany("INSERT INTO fingerprints (band, document_id) VALUES (?, ?)",
-                       [(b, doc_id) for b in bands(sig)])
+                       [(b, doc_id) for b in bands(sig, county)])
     fts.create(db.conn)
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS title_vocab USING fts5vocab(title_index, col)")
     db.execute("CREATE INDEX IF NOT EXISTS departments_function ON departments (function)")
@@ -648,21 +648,25 @@ class Catalog:
         from .identity import signature
         from .tokens import tokenize
 
-        todo = []
-        for path in paths:
-            try:
-                digest, key = _identify(path) if path != "-" else ("", "")
-            except InputError:
-                continue  # reported when its turn comes
-            if path != "-" and not self._source("path = ? AND hash = ?", key, digest) \
-                    and not self._source("hash = ?", digest):
-                todo.append((path, digest, key))
-        if len(todo) < 2:
+        def unknown() -> Iterator[tuple[str, str, str]]:
+            """The files whose content the catalog does not hold, checked as the batch goes."""
+            for path in paths:
+                try:
+                    digest, key = _identify(path) if path != "-" else ("", "")
+                except InputError:
+                    continue  # reported when its turn comes
+                if path != "-" and not self._source("path = ? AND hash = ?", key, digest) \
+                        and not self._source("hash = ?", digest):
+                    yield path, digest, key
+
+        waiting = unknown()
+        first = list(itertools.islice(waiting, 2))
+        if len(first) < 2:  # one file or none to extract: the writer reads it itself
             return
+        waiting = itertools.chain(first, waiting)
         lexicon(), tokenize(""), signature("")  # loaded once here, shared with the forked workers
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             pending: collections.deque[Any] = collections.deque()
-            waiting = iter(todo)
             for item in itertools.islice(waiting, IN_FLIGHT * jobs):
                 pending.append((item, pool.apply_async(_extract, (item[0],))))
             while pending:  # at most IN_FLIGHT documents per worker wait for the writer: memory stays flat
@@ -719,7 +723,8 @@ class Catalog:
                 self._drop_source(old)
             meta, source = document.metadata, document.source
             mine = Identity(meta.doc_number, meta.title, meta.issuer, meta.city, meta.county, sig.tobytes())
-            candidates = self._copy_candidates(meta.doc_number, meta.title, bands(sig), meta.city, meta.county)
+            candidates = self._copy_candidates(meta.doc_number, meta.title, bands(sig, meta.county), meta.city,
+                                               meta.county)
             match = next((c["id"] for c in candidates
                           if same_notice(mine, Identity.of(c))), None)
             status = "replaced" if old else "added"
@@ -866,7 +871,7 @@ class Catalog:
             self.conn.execute(f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in row)} WHERE id = ?",
                               [*row.values(), doc_id])
         self._stale(doc_id)
-        self._write("fingerprints", [{"band": b, "document_id": doc_id} for b in bands(sig)])
+        self._write("fingerprints", [{"band": b, "document_id": doc_id} for b in bands(sig, meta.county)])
         own_keys = title_keys(meta.title)
         self._write("title_keys", [{"key": k, "head": h, "document_id": doc_id} for k, h in own_keys])
 

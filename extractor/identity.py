@@ -59,12 +59,15 @@ def signature(text: str) -> np.ndarray:
     return m.hashvalues.astype(np.uint64)
 
 
-def bands(sig: np.ndarray) -> list[int]:
-    """One signed 64-bit key per band of the signature: texts sharing a key are candidate copies."""
+def bands(sig: np.ndarray, county: str | None = None) -> list[int]:
+    """One signed 64-bit key per band of the signature: texts sharing a key are candidate copies. The county
+    is part of the key: texts of two counties are never one notice (see :func:`same_notice`), so a text that
+    many counties copy does not make every copy a candidate of every other."""
     rows = NUM_PERM // BANDS
+    place = (county or "").encode("utf-8")
     keys = []
     for b in range(BANDS):
-        digest = hashlib.blake2b(bytes([b]) + sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest()
+        digest = hashlib.blake2b(bytes([b]) + place + sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
 
