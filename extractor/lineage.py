@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -94,7 +94,17 @@ def _score(parent_title: str | None, child: dict[str, Any]) -> float:
     return sum(1 for w in wanted if w in have) / len(wanted)
 
 
-_DOC = "SELECT id, title, doc_number, level, date_written, province, city, county, text FROM documents"
+#: A document as lineage needs it: its place, level, date, title and opening (not its whole text).
+_DOC = (f"SELECT id, title, doc_number, level, date_written, province, city, county, substr(text, 1, {OPENING}) "
+        "AS text FROM documents")
+#: Documents handled per query, so a run of any size keeps memory and SQL variables bounded.
+CHUNK = 500
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ids = sorted(ids)
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
 
 
 def _resolve_citations(db: sqlite_utils.Database, new: list[int]) -> set[int]:
@@ -183,29 +193,32 @@ def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
     unlinked = "NOT EXISTS (SELECT 1 FROM links l WHERE l.child_id = d.id AND l.link != 'inferred')"
     candidates: set[int] = set(new)
     frequencies = _frequencies(db)
-    for doc in db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(new))})", new):
-        tokens = _rarest(frequencies, "opening_words", words(doc["title"] or ""))
-        if tokens and (rank(doc["level"]) or 0) < RANKS["county"]:  # a county notice parents none here
-            candidates.update(r["id"] for r in db.query(
-                f"""SELECT d.id FROM title_index JOIN documents d ON d.id = title_index.rowid
-                    WHERE title_index MATCH ? AND d.id != ? AND {unlinked} LIMIT 50""",
-                [_fts("opening_words", tokens), doc["id"]]))
-    for child in list(db.query(f"{_DOC} d WHERE id IN ({', '.join('?' * len(candidates))}) AND {unlinked}",
-                               list(candidates))):
-        db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
-        found = _best_parent(db, child, frequencies)
-        if found:
-            _link(db, {"child_id": child["id"], "parent_id": found[0], "link": "inferred",
-                                "score": round(found[1], 3)})
+    for part in _chunks(new):
+        for doc in list(db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(part))})", part)):
+            tokens = _rarest(frequencies, "opening_words", words(doc["title"] or ""))
+            if tokens and (rank(doc["level"]) or 0) < RANKS["county"]:  # a county notice parents none here
+                candidates.update(r["id"] for r in db.query(
+                    f"""SELECT d.id FROM title_index JOIN documents d ON d.id = title_index.rowid
+                        WHERE title_index MATCH ? AND d.id != ? AND {unlinked} LIMIT 50""",
+                    [_fts("opening_words", tokens), doc["id"]]))
+    for part in _chunks(candidates):
+        for child in list(db.query(f"{_DOC} d WHERE id IN ({', '.join('?' * len(part))}) AND {unlinked}", part)):
+            db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
+            found = _best_parent(db, child, frequencies)
+            if found:
+                _link(db, {"child_id": child["id"], "parent_id": found[0], "link": "inferred",
+                           "score": round(found[1], 3)})
 
 
 def link(db: sqlite_utils.Database, new: list[int]) -> None:
     """Bring citations, written links and inferred links up to date after ``new`` documents came in."""
     if not new:
         return
-    for doc in db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(new))})", new):
-        index_document(db, doc)
-    changed = _resolve_citations(db, new)
+    changed: set[int] = set()
+    for part in _chunks(new):
+        for doc in list(db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(part))})", part)):
+            index_document(db, doc)
+        changed |= _resolve_citations(db, part)
     _written_links(db, set(new) | changed)
     _inferred_links(db, new)
 
