@@ -1,9 +1,10 @@
 """The catalog: extracted notices in one SQLite file, built with sqlite-utils.
 
 A :class:`Catalog` wraps a :class:`sqlite_utils.Database`. Every document is
-written in one ``BEGIN IMMEDIATE`` transaction, so a killed ingest never leaves
-half a document and two ingests into one file queue instead of failing (WAL
-mode, 30 s busy timeout). Searchable rows are indexed by contentless FTS5
+written whole: alone in one ``BEGIN IMMEDIATE`` transaction, or as a savepoint
+inside the group of notices an ingest batch commits together, so a killed
+ingest never leaves half a document and two ingests into one file queue instead
+of failing (WAL mode, 30 s busy timeout). Searchable rows are indexed by contentless FTS5
 tables (``<table>_fts``, see :mod:`extractor.fts`) fed from the pipeline's one
 segmentation pass; rows of a notice are written in batches (``executemany``).
 """
@@ -590,7 +591,7 @@ class Catalog:
         """Ingest each path (``-`` is ``stdin``); failures are recorded and yielded, never raised.
 
         With ``jobs`` > 1, worker processes read and extract the files the catalog does not hold yet while
-        this process writes each notice in its own transaction, in the order given (so the catalog is the
+        this process writes each notice whole (see :meth:`_transaction`), in the order given (so the catalog is the
         same as with one job).
         """
         paths = list(paths)
