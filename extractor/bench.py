@@ -144,10 +144,10 @@ def versus_jieba(files: list[Path], runs: int = 5) -> dict[str, Any]:
 
 # ------------------------------------------------------------ variants -----
 
-def variants(bases: list[Path], count: int, out: Path, seed: int = 7) -> list[Path]:
+def variants(bases: list[Path], count: int, out: Path, seed: int = 7, first: int = 0) -> list[Path]:
     """``count`` distinct notices made from real ones: each moved to another city or county (the base's own
-    city and province names replaced; no base goes to one place twice), its years shifted, its figures and doc
-    numbers changed."""
+    city and province names replaced; no base goes to one place twice), its years shifted, its figures changed
+    and its own doc number given the serial ``first + i + 1`` (the numbers it cites are kept)."""
     from .metadata import gazetteer
     from .pipeline import process
     from .readers import read
@@ -173,18 +173,30 @@ def variants(bases: list[Path], count: int, out: Path, seed: int = 7) -> list[Pa
         names = [(city, new), *((s, new) for s in cities.get(city, []))] if city in cities else []
         if province in provinces and province != place["province"]:
             names += [(province, place["province"]), *((s, place["province"][:2]) for s in provinces[province])]
-        if not doc_number:  # every variant carries its own doc number, so no two are one notice
-            text = f"{place['province'][:2]}政发〔{2020 + i % 5}〕{i + 1}号\n{text}"
+        number = first + i + 1  # every variant carries its own doc number, so no two are one notice
+        if doc_number:
+            text = _renumber(text, doc_number, number)
+        else:
+            text = f"{place['province'][:2]}政发〔{2020 + i % 5}〕{number}号\n{text}"
         written.append(out / f"v{i:06d}.txt")
-        written[-1].write_text(_vary(text, names, rng.randint(-3, 3), i + 1, rng), encoding="utf-8")
+        written[-1].write_text(_vary(text, names, rng.randint(-3, 3), rng), encoding="utf-8")
     return written
 
 
-def _vary(text: str, names: list[tuple[str, str]], shift: int, number: int, rng: random.Random) -> str:
+_DOC_NUMBER = re.compile(r"(\d{4})\s*[〕\]】）)﹞]\s*(\d+)(\s*号)")
+
+
+def _renumber(text: str, doc_number: str, serial: int) -> str:
+    """The text with its own doc number (however it is written) given another serial."""
+    year, own = re.findall(r"\d+", doc_number)[-2:]
+    return _DOC_NUMBER.sub(lambda m: m.group().replace(m.group(2), str(serial))
+                           if (m.group(1), m.group(2)) == (year, own) else m.group(), text)
+
+
+def _vary(text: str, names: list[tuple[str, str]], shift: int, rng: random.Random) -> str:
     for old, new in sorted(names, key=lambda n: len(n[0]), reverse=True):
         text = text.replace(old, new)
     text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?=\s*[年〕\]】）)])", lambda m: str(int(m.group()) + shift), text)
-    text = re.sub(r"(?<=[〕\]】])\s*\d+(?=\s*号)", str(number), text)
     factor = rng.uniform(0.6, 1.6)
 
     def scale(m: re.Match[str]) -> str:
@@ -253,7 +265,7 @@ def scale(sizes: Iterable[int], work: Path, jobs: int = 2) -> list[dict[str, Any
     db = work / "scale.db"
     for size in sorted(sizes):
         folder = work / f"batch-{size}"
-        variants(corpus(), size - done, folder, seed=size)
+        variants(corpus(), size - done, folder, seed=size, first=done)
         rate = ingest_rate(folder, db, jobs)
         done = size
         rows.append({"notices": size, "ingest": rate, "size": size_per_notice(db), "search": search_times(db),

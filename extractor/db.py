@@ -270,8 +270,27 @@ def _sentence_span(text: str, start: int, sentence: str | None) -> tuple[int, in
     return start, start
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """Flat at scale: fingerprint bands filed by what identity must rest on (see :func:`identity.bands`), and
+    documents indexed by place for the rollups."""
+    import numpy as np
+
+    from .identity import bands
+
+    db.execute("DELETE FROM fingerprints")
+    for doc_id, sig, county, number, title in db.execute(
+            "SELECT id, signature, county, doc_number, title FROM documents WHERE signature IS NOT NULL").fetchall():
+        db.conn.executemany("INSERT INTO fingerprints (band, document_id) VALUES (?, ?)",
+                            [(b, doc_id) for b in bands(np.frombuffer(sig, dtype=np.uint64), county, number, title)])
+    db.execute("CREATE INDEX IF NOT EXISTS documents_place ON documents (city, county, province)")
+    from .compare import rollup
+
+    rollup.index_keys(db)
+    db.execute("ALTER TABLE stale_places ADD COLUMN document_id INTEGER")
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -543,17 +562,23 @@ class Catalog:
             self.db["runs"].update(run_id, {**values, "failed": len(summary.failures), "finished_at": _now()})
 
     def refresh_rollups(self) -> None:
-        """Rebuild the per-place rollups of the places whose notices changed (inside a transaction)."""
+        """Bring the per-place rollups up to date (inside a transaction): places that only gained notices merge
+        the new notices' rows; places that lost or replaced one are rebuilt."""
         from .compare import rollup
 
-        stale = self.conn.execute("SELECT DISTINCT province, city, county FROM stale_places").fetchall()
-        if stale:
-            rollup.refresh(self.db, stale)
-            self.conn.execute("DELETE FROM stale_places")
+        stale = self.conn.execute("SELECT province, city, county, document_id FROM stale_places").fetchall()
+        rebuild = {r[:3] for r in stale if r[3] is None}
+        added = {r[3] for r in stale if r[3] is not None and r[:3] not in rebuild}
+        if rebuild:
+            rollup.refresh(self.db, rebuild)
+        if added:
+            rollup.add(self.db, added)
+        self.conn.execute("DELETE FROM stale_places")
 
-    def _stale(self, doc_id: int) -> None:
-        self.conn.execute("INSERT INTO stale_places SELECT province, city, county FROM documents WHERE id = ?",
-                          [doc_id])
+    def _stale(self, doc_id: int, added: bool = False) -> None:
+        """Mark a document's place for the next rollup refresh: the document was added, or removed/replaced."""
+        self.conn.execute("INSERT INTO stale_places SELECT province, city, county, ? FROM documents WHERE id = ?",
+                          [doc_id if added else None, doc_id])
 
     def link(self, document_ids: list[int]) -> None:
         """Resolve citations and (re)build lineage links around these documents (inside a transaction)."""
@@ -712,7 +737,7 @@ class Catalog:
     def ingest_document(self, document: Document, digest: str, path: str, run_id: int | None = None,
                         shown: str | None = None, sig: Any = None) -> Outcome:
         """Store one extracted copy in one transaction: a new notice, or a new source of the notice it copies."""
-        from .identity import Identity, bands, format_rank, same_notice, signature
+        from .identity import Identity, format_rank, query_bands, same_notice, signature
 
         shown = shown or path
         sig = signature(document.text) if sig is None else sig
@@ -724,8 +749,9 @@ class Catalog:
                 self._drop_source(old)
             meta, source = document.metadata, document.source
             mine = Identity(meta.doc_number, meta.title, meta.issuer, meta.city, meta.county, sig.tobytes())
-            candidates = self._copy_candidates(meta.doc_number, meta.title, bands(sig, meta.county), meta.city,
-                                               meta.county)
+            candidates = self._copy_candidates(meta.doc_number, meta.title,
+                                               query_bands(sig, meta.county, meta.doc_number, meta.title),
+                                               meta.city, meta.county)
             match = next((c["id"] for c in candidates
                           if same_notice(mine, Identity.of(c))), None)
             status = "replaced" if old else "added"
@@ -871,8 +897,9 @@ class Catalog:
         else:
             self.conn.execute(f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in row)} WHERE id = ?",
                               [*row.values(), doc_id])
-        self._stale(doc_id)
-        self._write("fingerprints", [{"band": b, "document_id": doc_id} for b in bands(sig, meta.county)])
+        self._stale(doc_id, added=True)
+        self._write("fingerprints", [{"band": b, "document_id": doc_id}
+                                     for b in bands(sig, meta.county, meta.doc_number, meta.title)])
         own_keys = title_keys(meta.title)
         self._write("title_keys", [{"key": k, "head": h, "document_id": doc_id} for k, h in own_keys])
 

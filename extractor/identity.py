@@ -59,17 +59,55 @@ def signature(text: str) -> np.ndarray:
     return m.hashvalues.astype(np.uint64)
 
 
-def bands(sig: np.ndarray, county: str | None = None) -> list[int]:
-    """One signed 64-bit key per band of the signature: texts sharing a key are candidate copies. The county
-    is part of the key: texts of two counties are never one notice (see :func:`same_notice`), so a text that
-    many counties copy does not make every copy a candidate of every other."""
+#: Band sets of the LSH index. Text similarity decides identity only where doc numbers and titles cannot (see
+#: :func:`same_notice`), so besides the bands of every text ("all") a text without a doc number, without a title,
+#: or without both is also filed under that kind, and a new text looks only where a copy could be decided by text.
+_KINDS = {"all": 0, "no-number": 1, "no-title": 2, "bare": 3}
+
+
+def _kind(doc_number: str | None, title: str | None) -> str:
+    """The kind of texts a copy of this one must be for their identity to rest on text alone."""
+    if doc_number and title_key(title):
+        return "bare"  # both are known here: only a text with neither is decided by similarity
+    if doc_number:
+        return "no-number"
+    if title_key(title):
+        return "no-title"
+    return "all"
+
+
+def _band_keys(sig: np.ndarray, county: str | None, kind: str) -> list[int]:
     rows = NUM_PERM // BANDS
     place = (county or "").encode("utf-8")
     keys = []
     for b in range(BANDS):
-        digest = hashlib.blake2b(bytes([b]) + place + sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest()
+        digest = hashlib.blake2b(bytes([b, _KINDS[kind]]) + place + sig[b * rows:(b + 1) * rows].tobytes(),
+                                 digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
+
+
+def bands(sig: np.ndarray, county: str | None = None, doc_number: str | None = None,
+          title: str | None = None) -> list[int]:
+    """The band keys a text is filed under: one signed 64-bit key per band of its signature, for every text and
+    again under each of "no-number", "no-title", "bare" it belongs to. The county is part of the key: texts of
+    two counties are never one notice, so a text that many counties copy does not make every copy a candidate
+    of every other."""
+    kinds = ["all"]
+    if not doc_number:
+        kinds.append("no-number")
+    if not title_key(title):
+        kinds.append("no-title")
+    if len(kinds) == 3:
+        kinds.append("bare")
+    return [k for kind in kinds for k in _band_keys(sig, county, kind)]
+
+
+def query_bands(sig: np.ndarray, county: str | None = None, doc_number: str | None = None,
+                title: str | None = None) -> list[int]:
+    """The band keys to look up for a new text: only where a copy's identity would rest on text (a notice with
+    a doc number and a title looks among texts that have neither)."""
+    return _band_keys(sig, county, _kind(doc_number, title))
 
 
 def similarity(a: bytes, b: bytes) -> float:

@@ -107,31 +107,39 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[i:i + CHUNK]
 
 
+#: Whether a catalog document ``d`` (filed under title key ``k``) may be what citation ``c`` names: the issuer written
+#: before 关于 and the doc number, where both sides have one, agree.
+_AGREE = ("(c.head IS NULL OR c.head = '' OR k.head = '' OR c.head = k.head) "
+          "AND (c.doc_number IS NULL OR d.doc_number IS NULL OR c.doc_number = d.doc_number)")
+
+
 def _resolve_citations(db: sqlite_utils.Database, new: list[int]) -> set[int]:
-    """Point unresolved citations at catalog documents; returns the citing documents that changed."""
+    """Point unresolved citations at catalog documents; returns the citing documents that changed.
+
+    Only citations that can resolve are visited: those of the new documents, and those elsewhere that name a new
+    document by its doc number or by a title key it agrees with (many notices cite a parent the catalog lacks).
+    """
     changed: set[int] = set()
     marks = ", ".join("?" * len(new))
     columns = "c.id, c.document_id, c.doc_number, c.title_key, c.head"
     rows = list(db.query(f"""
-        SELECT {columns} FROM citations c WHERE c.document_id IN ({marks}) AND c.cited_document_id IS NULL
+        SELECT {columns} FROM citations c WHERE c.document_id IN ({marks}) AND +c.cited_document_id IS NULL
         UNION SELECT {columns} FROM documents d CROSS JOIN citations c ON c.doc_number = d.doc_number
-        WHERE d.id IN ({marks}) AND c.cited_document_id IS NULL
-        UNION SELECT {columns} FROM title_keys k CROSS JOIN citations c ON c.title_key = k.key
-        WHERE k.document_id IN ({marks}) AND c.cited_document_id IS NULL""", new * 3))
+        WHERE d.id IN ({marks}) AND c.cited_document_id IS NULL AND c.document_id != d.id
+        UNION SELECT {columns} FROM title_keys k CROSS JOIN documents d ON d.id = k.document_id
+        CROSS JOIN citations c ON c.title_key = k.key
+        WHERE k.document_id IN ({marks}) AND c.cited_document_id IS NULL AND c.document_id != d.id AND {_AGREE}""",
+                     new * 3))
     for c in rows:
         target = None
         if c["doc_number"]:
-            hit = db.execute("SELECT min(id) FROM documents WHERE doc_number = ? AND id != ?",
-                             [c["doc_number"], c["document_id"]]).fetchone()
-            target = hit[0]
+            target = db.execute("SELECT min(id) FROM documents WHERE doc_number = ? AND id != ?",
+                                [c["doc_number"], c["document_id"]]).fetchone()[0]
         if target is None and c["title_key"]:
-            for t in db.query("SELECT k.document_id, k.head, d.doc_number FROM title_keys k "
-                              "JOIN documents d ON d.id = k.document_id WHERE k.key = ? AND k.document_id != ? "
-                              "ORDER BY k.document_id", [c["title_key"], c["document_id"]]):
-                if not (c["head"] and t["head"] and c["head"] != t["head"]) and \
-                        not (c["doc_number"] and t["doc_number"] and c["doc_number"] != t["doc_number"]):
-                    target = t["document_id"]
-                    break
+            target = db.execute(f"""SELECT min(k.document_id) FROM title_keys k JOIN documents d ON d.id = k.document_id
+                                    CROSS JOIN (SELECT ? AS head, ? AS doc_number) c
+                                    WHERE k.key = ? AND k.document_id != ? AND {_AGREE}""",
+                                [c["head"], c["doc_number"], c["title_key"], c["document_id"]]).fetchone()[0]
         if target is not None:
             db.execute("UPDATE citations SET cited_document_id = ? WHERE id = ?", [target, c["id"]])
             changed.add(c["document_id"])

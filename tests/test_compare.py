@@ -97,6 +97,33 @@ def test_summary_per_place_agrees_with_every_row(catalog):
                (row["place"], row["indicator"], row["value"], row["year"], row["sentence"])
 
 
+def _rollups(cat: Catalog) -> dict[str, list[tuple]]:
+    from extractor.compare.rollup import TABLES
+
+    return {t: sorted(cat.conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+def test_rollups_merged_run_by_run_equal_a_rebuild(tmp_path):
+    """Runs that add notices to a place merge their rows into its rollups; a run that replaces one rebuilds the
+    place. Either way the rollups equal a rebuild from every row."""
+    from extractor.compare import rollup
+
+    files = sorted(p for folder in (CORPORA, ROOT / "tests" / "real" / "docs") for p in folder.rglob("*")
+                   if p.suffix in {".txt", ".pdf", ".docx", ".html", ".md"} and p.stem.upper() != "README")
+    path = tmp_path / "runs.db"
+    for start in range(0, len(files), 4):  # runs adding notices to places that already hold some (全国, 济南市, …)
+        assert run_cli("ingest", "--db", str(path), *map(str, files[start:start + 4])).exit_code == 0
+    changed = tmp_path / files[0].name  # a changed copy replaces its notice: that place is rebuilt
+    changed.write_bytes(files[0].read_bytes())
+    assert run_cli("ingest", "--db", str(path), str(changed)).exit_code == 0
+    with Catalog.open(path) as cat:
+        merged = _rollups(cat)
+        assert sum(len(v) for v in merged.values()) > 100
+        with cat.conn:
+            rollup.refresh(cat.db)
+            assert _rollups(cat) == merged
+
+
 def test_differently_worded_bureaus_share_a_function_row(catalog):
     c = compare(catalog, cities=["包头", "乌海", "赤峰"], function="科技")
     rows = {r["place"]: r for r in c.responsibility}
