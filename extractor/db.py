@@ -242,7 +242,7 @@ def _v4(db: sqlite_utils.Database) -> None:
         for row in db.execute(f"SELECT x.id, x.start, x.sentence, d.text FROM {table} x "
                               "JOIN documents d ON d.id = x.document_id").fetchall():
             db.execute(f"UPDATE {table} SET sentence_start = ?, sentence_end = ? WHERE id = ?",
-                       [*_sentence_span(row[3] or "", row[1] or 0, row[2]), row[0]])
+                       [*fts.sentence_span(row[3] or "", row[1] or 0, row[2]), row[0]])
     from .identity import bands, signature
 
     for doc_id, text, county in db.execute("SELECT id, text, county FROM documents").fetchall():
@@ -257,17 +257,6 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run_id)")
     db.execute("CREATE INDEX IF NOT EXISTS sources_run ON sources (run_id)")
     fts.ensure_current(db.conn)
-
-
-def _sentence_span(text: str, start: int, sentence: str | None) -> tuple[int, int]:
-    """Where an item's sentence stands in the text: the occurrence nearest before the item."""
-    if sentence:
-        at = text.rfind(sentence, 0, start + len(sentence))
-        if at < 0:
-            at = text.find(sentence)
-        if at >= 0:
-            return at, at + len(sentence)
-    return start, start
 
 
 def _v5(db: sqlite_utils.Database) -> None:
@@ -450,6 +439,7 @@ def _extract(path: str) -> tuple[Document | None, Any, str]:
 
     try:
         document = process(read(path))
+        document.index = fts.document_terms(document)
         return document, signature(document.text), ""
     except InputError as exc:
         return None, None, str(exc)
@@ -467,22 +457,6 @@ class Owners:
     def __call__(self, offset: int) -> int | None:
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
-
-
-class Sentences:
-    """Where an item's sentence stands in the text (its sentence unit, found by bisection)."""
-
-    def __init__(self, text: str, sentences: list[Any]) -> None:
-        self.text, self.sentences = text, sentences
-        self.starts = [s.start for s in sentences]
-
-    def span(self, item: Any) -> tuple[int, int]:
-        if not item.sentence:
-            return item.start, item.end
-        i = bisect.bisect_right(self.starts, item.start) - 1
-        if i >= 0 and self.sentences[i].text == item.sentence:
-            return self.sentences[i].start, self.sentences[i].end
-        return _sentence_span(self.text, item.start, item.sentence)
 
 
 class Catalog:
@@ -935,7 +909,7 @@ class Catalog:
         self._write("obligations", obligations)
         self._write("obligation_departments", links)
         owner_at = Owners([(o.start, o.end, first + i) for i, o in enumerate(document.obligations)])
-        sentence_at = Sentences(text, document.sentences)
+        sentence_at = fts.Sentences(text, document.sentences)
 
         def item(x: Any, owner: int | None) -> dict[str, Any]:
             s_start, s_end = sentence_at.span(x)
@@ -959,10 +933,11 @@ class Catalog:
             self._write(table, values)
         self._write("citations", self._citations(doc_id, meta, {k for k, _ in own_keys}))
         fts.ensure_current(self.conn)
-        rows = list(fts.rows(
-            doc_id, meta.title, document.tokens or tokenize(text),
-            [(o["id"], o["start"], o["end"]) for o in obligations],
-            {t: [(r["id"], r["sentence_start"], r["sentence_end"]) for r in values] for t, values in items.items()}))
+        found = document.index or fts.terms(
+            meta.title, document.tokens or tokenize(text), [(o["start"], o["end"]) for o in obligations],
+            {t: [(r["sentence_start"], r["sentence_end"]) for r in values] for t, values in items.items()})
+        rows = list(fts.rows(doc_id, found, {"obligations": [o["id"] for o in obligations],
+                                             **{t: [r["id"] for r in values] for t, values in items.items()}}))
         if self._group:
             self._fts_notice[doc_id] = rows
         else:

@@ -50,13 +50,41 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
 
 
-def signature(text: str) -> np.ndarray:
-    """MinHash signature (datasketch's permutations) of the text's shingle hashes."""
-    from datasketch import MinHash
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations ``a * h + b`` mod 2**32 (``a`` odd) of datasketch's "affine32" scheme, seed 7."""
+    gen = np.random.RandomState(7)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    m = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int)
-    m.update_batch(shingle_hashes(text).tolist())
-    return m.hashvalues.astype(np.uint64)
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: spreads the shingle hashes before the permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+#: Shingles permuted at once: bounds memory on very long texts (CHUNK x NUM_PERM x 4 bytes).
+CHUNK = 1 << 15
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash signature of the text's shingle hashes: for each of :data:`NUM_PERM` permutations, the least
+    permuted hash. Equal to datasketch's ``MinHash(num_perm=64, seed=7, scheme="affine32")`` fed the same hashes
+    (a test holds it to that), computed here so the signatures stored in a catalog do not change with a
+    library's defaults and no process pays for importing it."""
+    a, b = _permutations()
+    mins = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        hashes = _fmix32(shingle_hashes(text).astype(np.uint32))
+        for start in range(0, len(hashes), CHUNK):
+            chunk = hashes[start:start + CHUNK, None]
+            mins = np.minimum(mins, (chunk * a + b).min(axis=0))
+    return mins.astype(np.uint64)
 
 
 #: Band sets of the LSH index. Text similarity decides identity only where doc numbers and titles cannot (see

@@ -179,6 +179,7 @@ class Document:
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
+    index: dict[str, list[str]] | None = None  # search index terms by table, when a worker computed them
 
     @property
     def text(self) -> str:
