@@ -19,7 +19,7 @@ import itertools
 import re
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -28,7 +28,7 @@ import sqlite_utils
 
 from . import fts
 from .departments import LEVELS
-from .model import DEFAULT_CATALOG, SEARCH_KINDS, Document, InputError
+from .model import DEFAULT_CATALOG, SEARCH_KINDS, Document, InputError, Mapped
 from .patterns import toml
 from .readers import SUPPORTED
 from .tokens import query_words, tokenize
@@ -278,8 +278,28 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE stale_places ADD COLUMN document_id INTEGER")
 
 
+#: The columns of ``documents`` in stored order: a row's small columns first, its text last, so reading a place, a
+#: level or a signature never walks the text's overflow pages.
+DOCUMENT_COLUMNS = ["id", "hash", "path", "format", "name", "encoding", "title", "doc_number", "issuer", "province",
+                    "city", "county", "level", "date_written", "date_published", "validity", "index_number", "topic",
+                    "run_id", "ingested_at", "signature", "text"]
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    """Documents stored with their text last (see :data:`DOCUMENT_COLUMNS`); target rollups that carry their
+    sentence, so a comparison of every place reads no target row."""
+    from .compare import rollup
+
+    db["documents"].transform(column_order=DOCUMENT_COLUMNS)
+    have = db["place_targets"].columns_dict
+    for column, kind in rollup.TABLES["place_targets"].items():
+        if column not in have:
+            db["place_targets"].add_column(column, kind)
+    rollup.refresh(db)
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -440,7 +460,10 @@ def _extract(path: str) -> tuple[Document | None, Any, str]:
     try:
         document = process(read(path))
         document.index = fts.document_terms(document)
-        return document, signature(document.text), ""
+        # the writer needs neither the tokens (indexed above), the paragraphs, the offset map nor the source text
+        slim = replace(document, tokens=[], paragraphs=[], mapped=Mapped(document.text, []),
+                       source=replace(document.source, text=""))
+        return slim, signature(document.text), ""
     except InputError as exc:
         return None, None, str(exc)
     except Exception as exc:  # a pipeline bug must not stop the run

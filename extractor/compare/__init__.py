@@ -43,6 +43,10 @@ class Comparison:
         """Places in the order their first notice appears."""
         return list(dict.fromkeys(d["place"] for d in self.documents))
 
+    def notices(self) -> int:
+        """How many notices the comparison covers (a summary lists one row per place, with its count)."""
+        return sum(d.get("notices", 1) for d in self.documents)
+
     def to_dict(self) -> dict[str, Any]:
         out = {name: getattr(self, name) for name in TABLES}
         out["reference"] = self.reference
@@ -83,6 +87,13 @@ def _select(catalog: Catalog, cities: list[str] | None, parent: str | None, doc:
     return ids, parent_row
 
 
+def _rows(catalog: Catalog, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Rows of a query as dicts, built in one pass (a large comparison returns 100k rows and more)."""
+    cursor = catalog.conn.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
 def _in(ids: list[int]) -> str:
     return ", ".join(map(str, ids)) or "NULL"
 
@@ -100,18 +111,18 @@ def _targets(catalog: Catalog, indicator: str | None, years: tuple[int | None, i
     if years[1]:
         where.append("t.year <= ?")
         params.append(years[1])
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         SELECT {PLACE} AS place, coalesce(t.indicator_key, t.indicator) AS indicator, t.family,
                t.value_norm AS value, t.value_max_norm AS value_max, t.unit_norm AS unit, t.comparator, t.change,
                t.year, d.title, d.doc_number, t.sentence, t.text, t.indicator AS wording, t.section,
                d.id AS document_id, t.id AS target_id
         FROM targets t JOIN documents d ON d.id = t.document_id
         WHERE {' AND '.join(where)}
-        ORDER BY t.family IS NULL, t.family, indicator, place, t.year, t.start""", params))
+        ORDER BY t.family IS NULL, t.family, indicator, place, t.year, t.start""", params)
 
 
 def _money(catalog: Catalog) -> list[dict[str, Any]]:
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan, a.value_yuan_max,
                a.unit, a.recurrence,
                coalesce(CAST(substr(o.deadline, 1, 4) AS INTEGER), CAST(substr(d.date_written, 1, 4) AS INTEGER))
@@ -120,12 +131,12 @@ def _money(catalog: Catalog) -> list[dict[str, Any]]:
         FROM amounts a JOIN documents d ON d.id = a.document_id
         LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
         WHERE a.role = 'funding' AND a.document_id IN ({SELECTED})
-        ORDER BY place, a.kind, a.value_yuan DESC"""))
+        ORDER BY place, a.kind, a.value_yuan DESC""")
 
 
 def _money_totals(catalog: Catalog) -> list[dict[str, Any]]:
     """Per place: sums of lump and yearly funding (rates and caps left out), and the purpose with the most."""
-    rows = list(catalog.db.query(f"""
+    rows = _rows(catalog, f"""
         WITH f AS (
           SELECT {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose, a.kind, a.value_yuan
           FROM amounts a JOIN documents d ON d.id = a.document_id
@@ -139,8 +150,8 @@ def _money_totals(catalog: Catalog) -> list[dict[str, Any]]:
                sum(value_yuan) AS total_yuan, count(*) AS amounts,
                (SELECT purpose FROM p WHERE p.place = f.place AND n = 1) AS top_purpose,
                (SELECT amount FROM p WHERE p.place = f.place AND n = 1) AS top_purpose_yuan
-        FROM f GROUP BY f.place ORDER BY per_year_yuan DESC, total_yuan DESC"""))
-    excluded = {r["place"]: r for r in catalog.db.query(f"""
+        FROM f GROUP BY f.place ORDER BY per_year_yuan DESC, total_yuan DESC""")
+    excluded = {r["place"]: r for r in _rows(catalog, f"""
         SELECT {PLACE} AS place, sum(a.kind = 'rate') AS rates, sum(a.kind = 'cap') AS caps
         FROM amounts a JOIN documents d ON d.id = a.document_id
         WHERE a.role = 'funding' AND a.document_id IN ({SELECTED}) GROUP BY place""")}
@@ -154,7 +165,7 @@ def _responsibility(catalog: Catalog, function: str | None) -> list[dict[str, An
     if function:
         where.append("p.function = ?")
         params.append(function)
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         SELECT coalesce(p.function, '其他') AS function, {PLACE} AS place,
                count(DISTINCT CASE WHEN od.role = 'lead' THEN od.obligation_id END) AS led,
                count(DISTINCT CASE WHEN od.role != 'lead' THEN od.obligation_id END) AS joined,
@@ -162,12 +173,12 @@ def _responsibility(catalog: Catalog, function: str | None) -> list[dict[str, An
         FROM obligation_departments od JOIN departments p ON p.id = od.department_id
         JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id
         WHERE {' AND '.join(where)}
-        GROUP BY 1, 2 ORDER BY led + joined DESC, function, place""", params))
+        GROUP BY 1, 2 ORDER BY led + joined DESC, function, place""", params)
 
 
 def _timeline(catalog: Catalog, years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
     lo, hi = years[0] or 0, years[1] or 9999
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         WITH due AS (
           SELECT {PLACE} AS place, CAST(substr(o.deadline, 1, 4) AS INTEGER) AS year,
                  (CAST(substr(o.deadline, 6, 2) AS INTEGER) + 2) / 3 AS quarter, 'obligation' AS kind
@@ -178,14 +189,14 @@ def _timeline(catalog: Catalog, years: tuple[int | None, int | None]) -> list[di
           WHERE t.document_id IN ({SELECTED}) AND t.year IS NOT NULL)
         SELECT place, year, quarter, sum(kind = 'obligation') AS obligations, sum(kind = 'target') AS targets
         FROM due WHERE year BETWEEN ? AND ?
-        GROUP BY place, year, quarter ORDER BY place, year, quarter IS NULL, quarter""", [lo, hi]))
+        GROUP BY place, year, quarter ORDER BY place, year, quarter IS NULL, quarter""", [lo, hi])
 
 
 def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[str, Any]]:
     rows = catalog.lineage(children=SELECTED)
     if parent:
         linked = {r["child_id"] for r in rows}
-        rows += list(catalog.db.query(f"""
+        rows += _rows(catalog, f"""
             SELECT coalesce(c.doc_number, c.title) AS parent, c.title AS parent_title, d.title AS child_title,
                    d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date,
                    CASE WHEN c.doc_number = :ref THEN 'doc_number' ELSE 'title' END AS link, 1.0 AS score,
@@ -193,7 +204,7 @@ def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[
             FROM citations c JOIN documents d ON d.id = c.document_id
             WHERE c.cited_document_id IS NULL AND (c.doc_number = :ref OR c.title_key = :key)
               AND d.id IN ({_in([i for i in ids if i not in linked])})
-            GROUP BY d.id""", {"ref": parent, "key": title_key(parent)}))
+            GROUP BY d.id""", {"ref": parent, "key": title_key(parent)})
     return rows
 
 
@@ -235,10 +246,20 @@ def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | Non
 
 
 def _documents(catalog: Catalog) -> list[dict[str, Any]]:
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         SELECT d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county, d.level,
                d.date_written AS date, (SELECT count(*) FROM sources s WHERE s.document_id = d.id) AS sources
-        FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id"""))
+        FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id""")
+
+
+def _place_documents(catalog: Catalog) -> list[dict[str, Any]]:
+    """The selected notices per place: how many (and their copies), and the latest one's title, number, level
+    and date (SQLite takes bare columns from the row holding the ``max``)."""
+    return _rows(catalog, f"""
+        SELECT {PLACE} AS place, d.province, d.city, d.county, max(d.date_written) AS date, d.level, d.title,
+               d.doc_number, d.id AS document_id, count(*) AS notices,
+               sum((SELECT count(*) FROM sources s WHERE s.document_id = d.id)) AS sources
+        FROM documents d WHERE d.id IN ({SELECTED}) GROUP BY d.city, d.county, d.province ORDER BY place""")
 
 
 def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicator: str | None,
@@ -246,48 +267,49 @@ def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicat
     """Every table of a comparison by place, per place from the rollups (refreshed first where stale)."""
     catalog.refresh_rollups()
     where, params = _place_filter(cities, "r") if cities else ("1", [])
-    out = Comparison(summary=True, documents=_documents(catalog), lineage=_lineage(catalog, ids, None))
+    out = Comparison(summary=True, documents=_place_documents(catalog), lineage=_lineage(catalog, ids, None))
     filters, extra = [where], list(params)
     if indicator:
-        filters.append("(r.indicator LIKE '%' || ? || '%' OR t.indicator LIKE '%' || ? || '%' OR r.family = ?)")
+        filters.append("(r.indicator LIKE '%' || ? || '%' OR r.wording LIKE '%' || ? || '%' OR r.family = ?)")
         extra += [indicator] * 3
     lo, hi = years[0] or 0, years[1] or 9999
-    out.targets = list(catalog.db.query(f"""
+    out.targets = _rows(catalog, f"""
         SELECT r.place, r.indicator, r.family, r.value, r.value_max, r.unit, r.comparator, r.change, r.year,
-               d.title, d.doc_number, t.sentence, t.text, t.indicator AS wording, t.section,
-               r.document_id, r.target_id, r.mentions
-        FROM place_targets r JOIN targets t ON t.id = r.target_id JOIN documents d ON d.id = r.document_id
+               r.title, r.doc_number, r.sentence, r.text, r.wording, r.section, r.document_id, r.target_id,
+               r.mentions
+        FROM place_targets r
         WHERE {' AND '.join(filters)} AND coalesce(r.year, ?) BETWEEN ? AND ?
-        ORDER BY r.family IS NULL, r.family, r.indicator, r.place, r.year""", [*extra, lo, lo, hi]))
-    out.money = list(catalog.db.query(f"""
+        ORDER BY r.family IS NULL, r.family, r.indicator, r.place, r.year""", [*extra, lo, lo, hi])
+    out.money = _rows(catalog, f"""
         SELECT r.place, r.purpose, r.kind, r.value_yuan, r.value_yuan_max, r.unit, r.recurrence, r.year,
                d.title, d.doc_number, a.sentence, a.text, a.section, r.document_id, r.amount_id, r.amounts
         FROM place_money r JOIN amounts a ON a.id = r.amount_id JOIN documents d ON d.id = r.document_id
-        WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params))
-    out.money_totals = list(catalog.db.query(f"""
+        WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params)
+    out.money_totals = _rows(catalog, f"""
         WITH p AS (SELECT r.place, r.purpose, sum(r.value_yuan) AS amount,
                           row_number() OVER (PARTITION BY r.place ORDER BY sum(r.value_yuan) DESC) AS n
-                   FROM place_money r WHERE {where} AND r.kind IN ('lump', 'yearly') GROUP BY r.place, r.purpose)
-        SELECT r.place, sum(CASE WHEN r.kind = 'yearly' THEN r.value_yuan ELSE 0 END) AS per_year_yuan,
-               sum(CASE WHEN r.kind = 'lump' THEN r.value_yuan ELSE 0 END) AS one_off_yuan,
-               sum(r.value_yuan) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS total_yuan,
-               sum(r.amounts) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS amounts,
-               (SELECT purpose FROM p WHERE p.place = r.place AND n = 1) AS top_purpose,
-               (SELECT amount FROM p WHERE p.place = r.place AND n = 1) AS top_purpose_yuan,
-               coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'rate'), 0) AS rates,
-               coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'cap'), 0) AS caps
-        FROM place_money r WHERE {where} GROUP BY r.place HAVING total_yuan IS NOT NULL
-        ORDER BY per_year_yuan DESC, total_yuan DESC""", params * 2))
-    out.responsibility = list(catalog.db.query(f"""
+                   FROM place_money r WHERE {where} AND r.kind IN ('lump', 'yearly') GROUP BY r.place, r.purpose),
+             t AS (SELECT r.place, sum(CASE WHEN r.kind = 'yearly' THEN r.value_yuan ELSE 0 END) AS per_year_yuan,
+                          sum(CASE WHEN r.kind = 'lump' THEN r.value_yuan ELSE 0 END) AS one_off_yuan,
+                          sum(r.value_yuan) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS total_yuan,
+                          sum(r.amounts) FILTER (WHERE r.kind IN ('lump', 'yearly')) AS amounts,
+                          coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'rate'), 0) AS rates,
+                          coalesce(sum(r.amounts) FILTER (WHERE r.kind = 'cap'), 0) AS caps
+                   FROM place_money r WHERE {where} GROUP BY r.place)
+        SELECT t.place, t.per_year_yuan, t.one_off_yuan, t.total_yuan, t.amounts, p.purpose AS top_purpose,
+               p.amount AS top_purpose_yuan, t.rates, t.caps
+        FROM t LEFT JOIN p ON p.place = t.place AND p.n = 1 WHERE t.total_yuan IS NOT NULL
+        ORDER BY t.per_year_yuan DESC, t.total_yuan DESC""", params * 2)
+    out.responsibility = _rows(catalog, f"""
         SELECT r.function, r.place, sum(r.led) AS led, sum(r.joined) AS joined,
                group_concat(r.departments) AS departments
         FROM place_functions r WHERE {where}{" AND r.function = ?" if function else ""}
-        GROUP BY 1, 2 ORDER BY led + joined DESC, r.function, r.place""", params + ([function] if function else [])))
-    out.timeline = list(catalog.db.query(f"""
+        GROUP BY 1, 2 ORDER BY led + joined DESC, r.function, r.place""", params + ([function] if function else []))
+    out.timeline = _rows(catalog, f"""
         SELECT r.place, r.year, r.quarter, sum(r.obligations) AS obligations, sum(r.targets) AS targets
         FROM place_timeline r WHERE {where} AND r.year BETWEEN ? AND ?
         GROUP BY r.place, r.year, r.quarter ORDER BY r.place, r.year, r.quarter IS NULL, r.quarter""",
-        [*params, lo, hi]))
+        [*params, lo, hi])
     out.due = _due(catalog, years) if calendar else []
     catalog.conn.commit()
     return out
@@ -296,10 +318,10 @@ def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicat
 def _due(catalog: Catalog, years: tuple[int | None, int | None]) -> list[dict[str, Any]]:
     """Dated obligations, for the calendar: place, date, task, departments (lead first), notice."""
     lo, hi = f"{years[0] or 0:04d}-01-01", f"{years[1] or 9999:04d}-12-31"
-    return list(catalog.db.query(f"""
+    return _rows(catalog, f"""
         SELECT {PLACE} AS place, o.deadline AS date, o.text, l.departments, d.title, d.doc_number, o.section,
                o.id AS obligation_id
         FROM obligations o JOIN documents d ON d.id = o.document_id JOIN obligation_list l ON l.id = o.id
         WHERE o.document_id IN ({SELECTED}) AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
           AND o.deadline BETWEEN ? AND ?
-        ORDER BY o.deadline, place""", [lo, hi]))
+        ORDER BY o.deadline, place""", [lo, hi])

@@ -5,7 +5,8 @@ whole catalog) that is hundreds of thousands of rows, so :func:`refresh` keeps f
 (province, city, county), brought up to date after each run:
 
 - ``place_targets``: one row per indicator, unit, comparator, change and year, holding the latest notice's
-  value and the target it comes from (so each cell still traces to a sentence), and how many targets say it;
+  value, the target it comes from and its sentence (so each cell still traces to its source without a lookup
+  per row), and how many targets say it;
 - ``place_money``: funding per purpose, kind, unit, recurrence and year: lump and yearly sums, the largest
   rate or cap (never summed), and the largest amount as the example;
 - ``place_functions``: obligations led and joined per department function, with the bodies;
@@ -27,7 +28,8 @@ KEY = {"province": str, "city": str, "county": str, "place": str}
 TABLES = {
     "place_targets": {**KEY, "indicator": str, "family": str, "unit": str, "comparator": str, "change": str,
                       "year": int, "value": float, "value_max": float, "mentions": int, "document_id": int,
-                      "target_id": int},
+                      "target_id": int, "title": str, "doc_number": str, "sentence": str, "text": str,
+                      "wording": str, "section": str},
     "place_money": {**KEY, "purpose": str, "kind": str, "unit": str, "recurrence": str, "year": int,
                     "value_yuan": float, "value_yuan_max": float, "amounts": int, "document_id": int,
                     "amount_id": int},
@@ -43,11 +45,12 @@ _ADDED = "temp.fresh x CROSS JOIN documents d ON d.id = x.id"
 _FILL_SQL = {
     "place_targets": f"""
         SELECT province, city, county, place, indicator, family, unit, comparator, change, year, value, value_max,
-               mentions, document_id, target_id
+               mentions, document_id, target_id, title, doc_number, sentence, text, wording, section
         FROM (SELECT d.province, d.city, d.county, {PLACE} AS place,
                      coalesce(t.indicator_key, t.indicator) AS indicator, t.family, t.unit_norm AS unit,
                      t.comparator, t.change, t.year, t.value_norm AS value, t.value_max_norm AS value_max,
-                     count(*) OVER w AS mentions, d.id AS document_id, t.id AS target_id,
+                     count(*) OVER w AS mentions, d.id AS document_id, t.id AS target_id, d.title, d.doc_number,
+                     t.sentence, t.text, t.indicator AS wording, t.section,
                      row_number() OVER (w ORDER BY d.date_written DESC, t.id DESC) AS n
               FROM {{docs}} CROSS JOIN targets t ON t.document_id = d.id
               WINDOW w AS (PARTITION BY d.province, d.city, d.county, coalesce(t.indicator_key, t.indicator),
