@@ -46,6 +46,8 @@ KINDS = SEARCH_KINDS
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 #: SQL for the place a notice speaks for (documents aliased ``d``): its county, else its city, else its province.
 PLACE = "coalesce(d.county, d.city, d.province, '?')"
+#: A ranked search scores the newest this many matches first (see :meth:`Catalog._ranked`).
+RANK_WINDOW = 2000
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -1051,8 +1053,8 @@ class Catalog:
         if tokens:  # ranked inside the FTS table; limited there too when nothing else filters
             params["match"] = fts_query(tokens)
             early = f" ORDER BY rank LIMIT {int(limit)}" if limit and not where else ""
-            source = (f"(SELECT rowid AS id, rank FROM {k.table}_fts WHERE {k.table}_fts MATCH :match{early}) hits "
-                      f"CROSS JOIN {k.table} x ON x.id = hits.id")
+            source = (f"(SELECT rowid AS id, rank FROM {k.table}_fts WHERE {k.table}_fts MATCH :match "
+                      f"AND rowid >= :floor{early}) hits CROSS JOIN {k.table} x ON x.id = hits.id")
             score, order = "hits.rank", "hits.rank"
         due_col = k.due or "NULL"
         columns = "x.*" if kind != "document" else "x.id, x.title, x.text, x.path, x.format, x.issuer, x.date_written"
@@ -1063,13 +1065,25 @@ class Catalog:
                + (" LIMIT :limit" if limit else ""))
         if limit:
             params["limit"] = limit
-        rows = list(self.db.query(sql, params))
+        rows = self._ranked(sql, params, f"{k.table}_fts", limit) if tokens else list(self.db.query(sql, params))
         departments = self._departments_of([r["owner"] for r in rows if r["owner"]])
         return [Hit(kind=kind, id=r["id"], document_id=r["doc_id"], title=r["doc_title"],
                     doc_number=r["doc_doc_number"], city=r["doc_city"], section=r.get("section") or "",
                     text=r[k.text] or "", snippet=highlight(r[k.text] or "", tokens, mark=mark), deadline=r["due"],
                     score=r["score"], departments=departments.get(r["owner"], []),
                     details={c: r[c] for c in k.details}) for r in rows]
+
+    def _ranked(self, sql: str, params: dict[str, Any], table: str, limit: int | None) -> list[dict[str, Any]]:
+        """Run a ranked search over the newest :data:`RANK_WINDOW` matches, widened (x8) until it yields
+        ``limit`` hits or covers every match: a word found in a third of the catalog is not scored row by row."""
+        window = RANK_WINDOW
+        while True:
+            floor = self.conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC "
+                                      "LIMIT 1 OFFSET ?", [params["match"], window - 1]).fetchone() if limit else None
+            rows = list(self.db.query(sql, {**params, "floor": floor[0] if floor else 0}))
+            if floor is None or len(rows) >= limit:
+                return rows
+            window *= 8
 
     def _departments_of(self, obligation_ids: list[int]) -> dict[int, list[dict[str, str]]]:
         """Departments of each obligation, lead first, in the order written."""

@@ -79,3 +79,20 @@ def test_search_filters_run_on_indexes(grown, filters):
         catalog.search(**filters)
         catalog.conn.set_trace_callback(None)
         assert _scans(catalog, statements) == []
+
+
+def test_a_common_word_is_ranked_over_the_newest_matches(grown, monkeypatch):
+    """A ranked search scores the newest matches first and widens its window until it has its hits: filtered
+    searches still find every hit they would find ranking all matches."""
+    import extractor.db
+
+    with Catalog.open(grown) as catalog:
+        ranked_all = catalog.search("企业", city="济南", limit=20)
+        monkeypatch.setattr(extractor.db, "RANK_WINDOW", 4)
+        windowed = catalog.search("企业", city="济南", limit=20)
+        assert len(windowed) == len(ranked_all) > 0
+        top = catalog.search("企业", limit=5)
+        matches = [r[0] for r in catalog.conn.execute(
+            "SELECT rowid FROM obligations_fts WHERE obligations_fts MATCH '\"企业\"' ORDER BY rowid DESC")]
+        assert len(matches) > 32 and len(top) == 5
+        assert all(hit.id >= matches[31] for hit in top)  # window of 4, then 32: the newest 32 matches
