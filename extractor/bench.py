@@ -31,6 +31,8 @@ from .patterns import table as pattern_table
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The fixed search queries of the scale runs: common policy words, short and long.
+#: Notices ingested to measure throughput with ``--jobs 1`` and ``--jobs 2`` (whole processes, start-up included).
+INGEST_SAMPLE = 1000
 QUERIES = ("科技", "企业", "资金", "财政局", "高新技术企业", "专项资金", "标准化厂房", "数字经济", "人才", "2025年")
 _UNIT_AFTER = "万亿元家个%亩项吨人户座所台辆千百"
 
@@ -283,7 +285,7 @@ def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
     report("pipeline against jieba.lcut")
     out["versus_jieba"] = versus_jieba(files)
     with tempfile.TemporaryDirectory(dir=work) as tmp:
-        sample = variants(files, 200, Path(tmp) / "sample", seed=1)[0].parent
+        sample = variants(files, INGEST_SAMPLE, Path(tmp) / "sample", seed=1)[0].parent
         report("ingest --jobs 1 and --jobs 2")
         out["ingest"] = [ingest_rate(sample, Path(tmp) / f"jobs{j}.db", j) for j in (1, 2)]
         report(f"scale runs: {', '.join(map(str, sizes))} notices")

@@ -97,6 +97,8 @@ def _score(parent_title: str | None, child: dict[str, Any]) -> float:
 #: A document as lineage needs it: its place, level, date, title and opening (not its whole text).
 _DOC = (f"SELECT id, title, doc_number, level, date_written, province, city, county, substr(text, 1, {OPENING}) "
         "AS text FROM documents")
+#: Parent searches kept for reuse during one linking run (the oldest is dropped first).
+MATCHES_KEPT = 4096
 #: Documents handled per query, so a run of any size keeps memory and SQL variables bounded.
 CHUNK = 500
 
@@ -180,17 +182,22 @@ def _rarest(frequencies: dict[tuple[str, str], int], column: str, tokens: Iterab
     return sorted(found, key=lambda t: frequencies[(column, t)])[:QUERY_WORDS]
 
 
-def _best_parent(db: sqlite_utils.Database, child: dict[str, Any], frequencies: dict[tuple[str, str], int]
-                 ) -> tuple[int, float] | None:
-    """The higher-level document whose title the child's title and opening share most."""
-    tokens = _rarest(frequencies, "title_words", words(_opening(child.get("title"), child.get("text"))))
+def _best_parent(db: sqlite_utils.Database, child: dict[str, Any], frequencies: dict[tuple[str, str], int],
+                 found: dict[tuple[str, ...], list[dict[str, Any]]]) -> tuple[int, float] | None:
+    """The higher-level document whose title the child's title and opening share most (``found`` keeps the
+    titles each query matched, for children whose words are the same: a county copying its city's text)."""
+    tokens = tuple(_rarest(frequencies, "title_words", words(_opening(child.get("title"), child.get("text")))))
     if not tokens:
         return None
-    sql = f"""SELECT d.id, d.title, d.level, d.date_written, d.province FROM (
-                SELECT rowid AS id, rank FROM title_index WHERE title_index MATCH ? ORDER BY rank LIMIT 21) hits
-              CROSS JOIN documents d ON d.id = hits.id WHERE d.id != ? ORDER BY hits.rank LIMIT 20"""
+    if tokens not in found:
+        if len(found) >= MATCHES_KEPT:
+            del found[next(iter(found))]
+        found[tokens] = list(db.query(
+            """SELECT d.id, d.title, d.level, d.date_written, d.province FROM (
+                   SELECT rowid AS id, rank FROM title_index WHERE title_index MATCH ? ORDER BY rank LIMIT 21) hits
+               CROSS JOIN documents d ON d.id = hits.id ORDER BY hits.rank""", [_fts("title_words", tokens)]))
     scored = [(_score(p["title"], child), rank(p["level"]) or 0.0, -p["id"])
-              for p in db.query(sql, [_fts("title_words", tokens), child["id"]]) if above(p, child)]
+              for p in [p for p in found[tokens] if p["id"] != child["id"]][:20] if above(p, child)]
     # the best score wins; among equals the nearest level above the child, then the earliest notice
     best = max((s for s in scored if s[0] >= MIN_SCORE), default=None)
     return (-best[2], best[0]) if best else None
@@ -201,6 +208,7 @@ def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
     unlinked = "NOT EXISTS (SELECT 1 FROM links l WHERE l.child_id = d.id AND l.link != 'inferred')"
     candidates: set[int] = set(new)
     frequencies = _frequencies(db)
+    matched: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for part in _chunks(new):
         for doc in list(db.query(f"{_DOC} WHERE id IN ({', '.join('?' * len(part))})", part)):
             tokens = _rarest(frequencies, "opening_words", words(doc["title"] or ""))
@@ -212,7 +220,7 @@ def _inferred_links(db: sqlite_utils.Database, new: list[int]) -> None:
     for part in _chunks(candidates):
         for child in list(db.query(f"{_DOC} d WHERE id IN ({', '.join('?' * len(part))}) AND {unlinked}", part)):
             db.execute("DELETE FROM links WHERE child_id = ? AND link = 'inferred'", [child["id"]])
-            found = _best_parent(db, child, frequencies)
+            found = _best_parent(db, child, frequencies, matched)
             if found:
                 _link(db, {"child_id": child["id"], "parent_id": found[0], "link": "inferred",
                            "score": round(found[1], 3)})
