@@ -22,35 +22,28 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), def
                          show_default=True, help="The catalog file.")
 
 
-def _cut(text: str, width: int) -> str:
-    from .compare.render import display_width
+def emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str | None = None) -> None:
+    """Print list rows as a rich table fitted to the terminal, as CSV, or as JSON (every key of each row)."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        from rich.table import Table
 
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for c in text:
-        w = display_width(c)
-        if used + w > width - 1:
-            return "".join(out) + "…"
-        out.append(c)
-        used += w
-    return "".join(out)
-
-
-def table(rows: Iterable[Iterable[Any]], headers: list[str], widths: list[int]) -> str:
-    """A plain text table; cells cut to ``widths`` display columns (CJK counts double)."""
-    from .compare.render import display_width
-
-    lines = []
-    for row in [headers, *rows]:
-        cells = [_cut("" if v is None else str(v).replace("\n", " "), w) for v, w in zip(row, widths)]
-        lines.append("  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+        shown = Table(title=title, header_style="bold", pad_edge=False)
+        for c in columns:
+            shown.add_column(c, overflow="fold")
+        for r in rows:
+            shown.add_row(*("" if r.get(c) is None else str(r[c]) for c in columns))
+        _console().print(shown)
 
 
-def _departments(hit_departments: list[dict[str, str]]) -> str:
-    return "、".join(d["name"] + ("*" if d["role"] == "lead" else "") for d in hit_departments)
+LIST_FORMATS = click.Choice(["table", "csv", "json"])
 
 
 @click.command()
@@ -68,19 +61,41 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int) ->
     summary = Summary()
     with Catalog.open(db_path) as catalog:
         run_id = catalog.start_run(paths)
-        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
+        with _progress() as progress:
+            task = progress.add_task("Ingesting", total=len(files), file="")
             for outcome in catalog.ingest(files, run_id, stdin=stdin, name=name, jobs=jobs):
                 summary.add(outcome)
-                bar.update(1)
+                progress.update(task, advance=1, file=Path(outcome.path).name)
         catalog.finish_run(run_id, summary)
+    from .compare.render import yuan
+
+    money = (f"; funding committed: {yuan(summary.one_off_yuan) or '0元'} one-off, "
+             f"{yuan(summary.yearly_yuan) or '0元'} per year" if summary.amounts else "")
     click.echo(f"{summary.added} added, {summary.merged} merged, {summary.unchanged} unchanged, "
                f"{summary.replaced} replaced, "
                f"{len(summary.failures)} failed; extracted {summary.obligations} obligations, "
-               f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines -> {db_path}")
+               f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines{money} -> {db_path}")
+    if summary.empty:
+        shown = ", ".join(summary.empty[:5]) + (f" and {len(summary.empty) - 5} more" if len(summary.empty) > 5 else "")
+        click.echo(f"warning: {len(summary.empty)} notice(s) yielded nothing (no title, no items): {shown}", err=True)
     for path, reason in summary.failures:
         click.echo(f"error: {path}: {reason}", err=True)
     if summary.failures:
         sys.exit(1)
+
+
+def _progress() -> Any:
+    """A progress bar on standard error: done/total, notices per second, time left, and the file just read."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:.1f} notices/s" if task.speed else "", style="progress.data.speed")
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                    TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=Console(stderr=True))
 
 
 def _open_existing(db_path: str) -> Catalog:
@@ -101,40 +116,51 @@ def _open_existing(db_path: str) -> Catalog:
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or before this ISO date.")
 @click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or after this ISO date.")
 @click.option("--doc", help="Only this notice: id, doc number or title substring.")
-@click.option("--limit", type=int, default=20, show_default=True, help="At most this many hits (0: all).")
+@click.option("--limit", type=click.IntRange(0, 10**9), default=20, show_default=True,
+              help="At most this many hits (0: all).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--wide", is_flag=True, help="Every column, cells unwrapped (the table may exceed the terminal).")
+@click.option("--show-sentence", is_flag=True, help="The whole source sentence (task) of each hit in the table.")
 def search(query: str, db_path: str, kind: str, city: str | None, department: str | None, function: str | None,
-           due_before: Any, due_after: Any, doc: str | None, limit: int, fmt: str) -> None:
+           due_before: Any, due_after: Any, doc: str | None, limit: int, fmt: str, wide: bool,
+           show_sentence: bool) -> None:
     """Search the catalog (obligations by default); QUERY may be empty when filters are given."""
+    from . import hits as shown
+
     if not query.strip() and not any([city, department, function, due_before, due_after, doc]):
         raise click.UsageError("give a QUERY or at least one filter")
-    filters = dict(city=city, department=department, function=function, doc=doc, limit=limit or None,
+    filters = dict(city=city, department=department, function=function, doc=doc,
                    due_before=due_before and due_before.date().isoformat(),
                    due_after=due_after and due_after.date().isoformat())
     elsewhere = 0
     with _open_existing(db_path) as catalog:
-        hits = catalog.search(query, kind=kind, **filters)
+        hits = catalog.search(query, kind=kind, limit=limit or None, **filters)
+        total = catalog.count(query, kind=kind, **filters) if limit and len(hits) == limit else len(hits)
         if not hits and kind == "obligation" and query.strip() and not (department or function or due_before or due_after):
-            elsewhere = len(catalog.search(query, kind="document", **filters))
+            elsewhere = catalog.count(query, kind="document", **filters)
     if fmt == "json":
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([shown.to_json(h) for h in hits], ensure_ascii=False, indent=2))
     elif fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["kind", "id", "title", "doc_number", "city", "section", "text", "departments", "deadline"])
-        for h in hits:
-            writer.writerow([h.kind, h.id, h.title, h.doc_number, h.city, h.section, h.text,
-                             _departments(h.departments), h.deadline])
+        writer = csv.DictWriter(out, fieldnames=[name for name, _ in shown.COLUMNS[kind]])
+        writer.writeheader()
+        writer.writerows(shown.record(h) for h in hits)
         click.echo(out.getvalue(), nl=False)
     elif not hits:
         hint = f"; {elsewhere} notice(s) mention it outside obligations (--kind document)" if elsewhere else ""
         click.echo(f"no hits{hint}", err=True)
     else:
-        click.echo(table(([h.title, h.doc_number, h.city, h.section, h.snippet, _departments(h.departments), h.deadline]
-                          for h in hits),
-                         ["notice", "doc number", "city", "section", "text", "departments (*lead)", "deadline"],
-                         [24, 20, 8, 10, 60, 30, 10]))
-        click.echo(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}", err=True)
+        _console(wide).print(shown.table(hits, kind, wide=wide, show_sentence=show_sentence))
+        more = f" (--limit {min(total, 10 * limit)} or --limit 0 for more)" if total > len(hits) else ""
+        click.echo(f"{len(hits)} of {total} hit{'s' if total != 1 else ''}{more}", err=True)
+
+
+def _console(wide: bool = False) -> Any:
+    """A rich console on standard output: the terminal's width (``COLUMNS`` when piped), colour only on a
+    terminal."""
+    from rich.console import Console
+
+    return Console(width=100_000 if wide else None, highlight=False, soft_wrap=False)
 
 
 @click.command()
@@ -169,8 +195,9 @@ def show(doc: str, db_path: str, fmt: str) -> None:
         click.echo(f"  {'  ' * (s['level'] - 1)}{s['marker']} {s['title']}")
     click.echo(f"\nObligations ({len(data['obligations'])})")
     for o in data["obligations"]:
-        click.echo(f"  [{o['section']}] {_cut(o['text'].replace(chr(10), ' '), 100)}")
-        click.echo(f"      departments: {_departments(o['departments']) or '-'}; deadline: {o['deadline'] or '-'}")
+        click.echo(f"  [{o['section']}] {o['text'].replace(chr(10), ' ')}")
+        names = "、".join(d["name"] + ("*" if d["role"] == "lead" else "") for d in o["departments"])
+        click.echo(f"      departments (*lead): {names or '-'}; deadline: {o['deadline'] or '-'}")
     click.echo(f"\nTargets ({len(data['targets'])})")
     for t in data["targets"]:
         value = t["value"] if t["value_max"] is None else f"{t['value']}-{t['value_max']}"
@@ -193,16 +220,35 @@ def show(doc: str, db_path: str, fmt: str) -> None:
 @db_option
 @click.option("--city", help="Only this city (包头 or 包头市).")
 @click.option("--function", "function", help="Only this function class.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=LIST_FORMATS, default="table", show_default=True)
 def departments(db_path: str, city: str | None, function: str | None, fmt: str) -> None:
     """List bodies per city with how many obligations each leads and joins."""
     with _open_existing(db_path) as catalog:
         rows = catalog.departments(city=city, function=function)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        click.echo(table(([r["city"], r["canonical"], r["function"], r["level"], r["leads"], r["joins"]] for r in rows),
-                         ["city", "department", "function", "level", "leads", "joins"], [12, 36, 14, 6, 6, 6]))
+    emit(rows, ["city", "canonical", "function", "level", "leads", "joins"], fmt, f"Departments ({len(rows)})")
+
+
+@click.command()
+@db_option
+@click.option("--run", "run_id", type=click.IntRange(1, 2**62), help="Failures of this run (default: the latest "
+                                                                     "run that had any).")
+@click.option("--format", "fmt", type=LIST_FORMATS, default="table", show_default=True)
+def failures(db_path: str, run_id: int | None, fmt: str) -> None:
+    """Files an ingest could not read, with the reason."""
+    with _open_existing(db_path) as catalog:
+        rows = catalog.failures(run_id)
+    emit(rows, ["run_id", "path", "reason", "at"], fmt, f"Failures ({len(rows)})")
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=LIST_FORMATS, default="table", show_default=True)
+def runs(db_path: str, fmt: str) -> None:
+    """Every ingest run: when, what it was given, and what it did."""
+    with _open_existing(db_path) as catalog:
+        rows = list(catalog.db.query("SELECT * FROM runs ORDER BY id"))
+    emit(rows, ["id", "started_at", "finished_at", "arguments", "added", "merged", "unchanged", "replaced", "failed",
+                "obligations", "targets", "amounts", "deadlines"], fmt, f"Runs ({len(rows)})")
 
 
 @click.command("browse-metadata")
@@ -281,27 +327,18 @@ def compare(db_path: str, cities: str | None, parent: str | None, indicator: str
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=LIST_FORMATS, default="table", show_default=True)
 def lineage(db_path: str, fmt: str) -> None:
     """For every parent policy in the catalog, the notices implementing it and how each link was found."""
     with _open_existing(db_path) as catalog:
         rows = catalog.lineage()
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Lineage ({len(rows)} links)")
-    for h in ("parent", "child", "place", "level", "date", "link", "score"):
-        table.add_column(h, overflow="fold")
-    for r in rows:
-        table.add_row(r["parent"], r["child_doc_number"] or r["child_title"] or "", r["place"], r["level"] or "",
-                      r["date"] or "", r["link"], f"{r['score']:.2f}")
-    Console().print(table)
+    if fmt == "table":
+        rows = [{**r, "child": r["child_doc_number"] or r["child_title"], "score": f"{r['score']:.2f}"} for r in rows]
+    emit(rows, ["parent", "child", "place", "level", "date", "link", "score"] if fmt == "table" else
+         list(rows[0]) if rows else [], fmt, f"Lineage ({len(rows)} links)")
 
 
 def register(group: click.Group) -> None:
     """Add the catalog commands to the main command group."""
-    for command in (ingest, search, show, departments, browse_metadata, compare, lineage):
+    for command in (ingest, search, show, departments, failures, runs, browse_metadata, compare, lineage):
         group.add_command(command)

@@ -300,8 +300,32 @@ def _v6(db: sqlite_utils.Database) -> None:
     rollup.refresh(db)
 
 
+def _v7(db: sqlite_utils.Database) -> None:
+    """When each obligation falls due (see :mod:`extractor.due`), computed from the stored sections, deadlines and
+    obligations; due-date filters use it."""
+    from types import SimpleNamespace as Row
+
+    from .due import inherit
+
+    db.execute("ALTER TABLE obligations ADD COLUMN due TEXT")
+    db.execute("ALTER TABLE obligations ADD COLUMN due_from TEXT")
+    for (doc_id,) in db.execute("SELECT id FROM documents").fetchall():
+        sections = db.execute('SELECT id, parent_id, start, "end", body_start FROM sections WHERE document_id = ? '
+                              "ORDER BY position", [doc_id]).fetchall()
+        at = {r[0]: i for i, r in enumerate(sections)}
+        secs = [Row(start=r[2], end=r[3], body_start=r[4], parent=at.get(r[1])) for r in sections]
+        deadlines = [Row(start=r[0], date=r[1], kind=r[2]) for r in db.execute(
+            "SELECT start, date, kind FROM deadlines WHERE document_id = ?", [doc_id])]
+        obligations = db.execute("SELECT id, start, deadline FROM obligations WHERE document_id = ? ORDER BY id",
+                                 [doc_id]).fetchall()
+        found = inherit(secs, deadlines, [Row(start=r[1], deadline=r[2]) for r in obligations])
+        db.conn.executemany("UPDATE obligations SET due = ?, due_from = ? WHERE id = ?",
+                            [(due, source, r[0]) for r, (due, source) in zip(obligations, found)])
+    db.execute("CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due)")
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -319,6 +343,7 @@ class Outcome:
     targets: int = 0
     amounts: int = 0
     deadlines: int = 0
+    empty: bool = False  # neither a title nor any item came out of it
 
 
 @dataclass
@@ -334,11 +359,18 @@ class Summary:
     amounts: int = 0
     deadlines: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    #: Notices added with neither a title nor any item: read, but nothing came out of them.
+    empty: list[str] = field(default_factory=list)
+    #: Funding the run's notices commit, in yuan: one-off sums and sums per year (rates and caps left out).
+    one_off_yuan: float = 0.0
+    yearly_yuan: float = 0.0
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
             self.failures.append((outcome.path, outcome.reason))
             return
+        if outcome.empty:
+            self.empty.append(outcome.path)
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
 
 
@@ -357,6 +389,8 @@ class Hit:
     snippet: str
     deadline: str | None
     score: float | None
+    place: str | None = None  # county, else city, else province
+    date: str | None = None  # the notice's date
     departments: list[dict[str, str]] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -375,12 +409,12 @@ class _Kind:
 
 
 _KINDS = {
-    "obligation": _Kind("obligations", "text", "x.document_id", "x.id", "x.deadline", ("marking",)),
+    "obligation": _Kind("obligations", "text", "x.document_id", "x.id", "x.due", ("marking", "due_from")),
     "target": _Kind("targets", "sentence", "x.document_id", "x.obligation_id",
-                    "(SELECT deadline FROM obligations WHERE id = x.obligation_id)",
+                    "(SELECT due FROM obligations WHERE id = x.obligation_id)",
                     ("indicator", "value", "value_max", "unit", "comparator", "change", "year")),
     "amount": _Kind("amounts", "sentence", "x.document_id", "x.obligation_id",
-                    "(SELECT deadline FROM obligations WHERE id = x.obligation_id)",
+                    "(SELECT due FROM obligations WHERE id = x.obligation_id)",
                     ("value_yuan", "value_yuan_max", "recurrence", "role", "purpose", "payer")),
     "deadline": _Kind("deadlines", "sentence", "x.document_id", "x.obligation_id", "x.date",
                       ("date", "recurrence", "kind")),
@@ -557,7 +591,13 @@ class Catalog:
                 setattr(summary, kind, self.conn.execute(
                     f"SELECT count(*) FROM {kind} WHERE document_id IN (SELECT id FROM documents WHERE run_id = ?)",
                     [run_id]).fetchone()[0])
-            values = {k: v for k, v in asdict(summary).items() if k != "failures"}
+            summary.one_off_yuan, summary.yearly_yuan = self.conn.execute(
+                """SELECT coalesce(sum(value_yuan) FILTER (WHERE kind = 'lump'), 0),
+                          coalesce(sum(value_yuan) FILTER (WHERE kind = 'yearly'), 0)
+                   FROM amounts WHERE role = 'funding' AND document_id IN (SELECT id FROM documents WHERE run_id = ?)""",
+                [run_id]).fetchone()
+            values = {k: v for k, v in asdict(summary).items()
+                      if k not in ("failures", "empty", "one_off_yuan", "yearly_yuan")}
             self.db["runs"].update(run_id, {**values, "failed": len(summary.failures), "finished_at": _now()})
 
     def refresh_rollups(self) -> None:
@@ -714,7 +754,13 @@ class Catalog:
         from .pipeline import process
         from .readers import read_bytes
 
-        return self._ingest(digest, f"<stdin>/{name}", lambda: process(read_bytes(data, name)), run_id, name)
+        def make() -> Document:
+            document = process(read_bytes(data, name))
+            if not document.metadata.title:  # the name the user gave is its title
+                document.metadata.title = Path(name).stem
+            return document
+
+        return self._ingest(digest, f"<stdin>/{name}", make, run_id, name)
 
     def _source(self, sql: str, *params: Any) -> dict[str, Any] | None:
         rows = list(self.db.query(f"SELECT * FROM sources WHERE {sql}", params))
@@ -923,7 +969,8 @@ class Catalog:
                 "id": oid, "document_id": doc_id, "section_id": section_ids.get(o.section), "position": i,
                 "section": o.section, "text": o.text.strip(), "marking": o.marking,
                 "departments_as_written": "、".join(o.departments), "deadline": o.deadline,
-                "deadlines": "、".join(o.deadlines), "start": o.start, "end": o.end})
+                "deadlines": "、".join(o.deadlines), "start": o.start, "end": o.end, "due": o.due,
+                "due_from": o.due_from})
             for t in o.targets:
                 target_owner.setdefault(t, oid)
             for a in o.amounts:
@@ -967,8 +1014,9 @@ class Catalog:
             self._fts_notice[doc_id] = rows
         else:
             fts.add(self.conn, rows)
-        return Outcome(path, "added", doc_id, obligations=len(obligations), targets=len(document.targets),
-                       amounts=len(document.amounts), deadlines=len(document.deadlines))
+        counts = {"obligations": len(obligations), "targets": len(document.targets), "amounts": len(document.amounts),
+                  "deadlines": len(document.deadlines)}
+        return Outcome(path, "added", doc_id, **counts, empty=not meta.title and not any(counts.values()))
 
     @staticmethod
     def _citations(doc_id: int, meta: Any, own_keys: set[str]) -> list[dict[str, Any]]:
@@ -1011,12 +1059,36 @@ class Catalog:
                due_after: str | None = None, doc: str | None = None, limit: int | None = 20,
                mark: tuple[str, str] = ("[", "]")) -> list[Hit]:
         """Full-text search with filters; ranked by bm25 when there is a query, else in document order."""
-        if kind not in _KINDS:
+        k, tokens = _KINDS.get(kind), query_words(query) if query.strip() else []
+        if k is None:
             raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
-        k = _KINDS[kind]
-        tokens = query_words(query) if query.strip() else []
         if query.strip() and not tokens:
             return []
+        sql, params = self._search_sql(k, kind, tokens, city, department, function, due_before, due_after, doc,
+                                       limit)
+        rows = self._ranked(sql, params, f"{k.table}_fts", limit) if tokens else list(self.db.query(sql, params))
+        departments = self._departments_of([r["owner"] for r in rows if r["owner"]])
+        return [Hit(kind=kind, id=r["id"], document_id=r["doc_id"], title=r["doc_title"],
+                    doc_number=r["doc_doc_number"], city=r["doc_city"], place=r["doc_place"], date=r["doc_date"],
+                    section=r.get("section") or "", text=r[k.text] or "",
+                    snippet=highlight(r[k.text] or "", tokens, mark=mark), deadline=r["due"], score=r["score"],
+                    departments=departments.get(r["owner"], []), details={c: r[c] for c in k.details})
+                for r in rows]
+
+    def count(self, query: str = "", kind: str = "obligation", city: str | None = None,
+              department: str | None = None, function: str | None = None, due_before: str | None = None,
+              due_after: str | None = None, doc: str | None = None) -> int:
+        """How many hits :meth:`search` has in all, without a limit."""
+        k, tokens = _KINDS[kind], query_words(query) if query.strip() else []
+        if query.strip() and not tokens:
+            return 0
+        sql, params = self._search_sql(k, kind, tokens, city, department, function, due_before, due_after, doc, None)
+        return self.conn.execute(f"SELECT count(*) FROM ({sql})", {**params, "floor": 0}).fetchone()[0]
+
+    def _search_sql(self, k: _Kind, kind: str, tokens: list[str], city: str | None, department: str | None,
+                    function: str | None, due_before: str | None, due_after: str | None, doc: str | None,
+                    limit: int | None) -> tuple[str, dict[str, Any]]:
+        """The SQL of a search and its parameters (``:floor`` bounds the FTS rowids ranked)."""
         where: list[str] = []
         params: dict[str, Any] = {}
         source = f"{k.table} x"
@@ -1037,7 +1109,7 @@ class Catalog:
             where.append(f"EXISTS ({body} AND p.function = :function)")
             params["function"] = function
         if due_before or due_after:
-            due = k.due or "o.deadline"
+            due = k.due or "o.due"
             tests = [f"{due} GLOB '{_ISO_DATE}'"]
             if due_before:
                 tests.append(f"{due} <= :before")
@@ -1059,19 +1131,14 @@ class Catalog:
         due_col = k.due or "NULL"
         columns = "x.*" if kind != "document" else "x.id, x.title, x.text, x.path, x.format, x.issuer, x.date_written"
         sql = (f"SELECT {columns}, {k.document} AS doc_id, {k.owner or 'NULL'} AS owner, {due_col} AS due, "
-               f"d.title AS doc_title, d.doc_number AS doc_doc_number, d.city AS doc_city, {score} AS score "
+               f"d.title AS doc_title, d.doc_number AS doc_doc_number, d.city AS doc_city, {PLACE} AS doc_place, "
+               f"d.date_written AS doc_date, {score} AS score "
                f"FROM {source} JOIN documents d ON d.id = {k.document} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order}"
                + (" LIMIT :limit" if limit else ""))
         if limit:
             params["limit"] = limit
-        rows = self._ranked(sql, params, f"{k.table}_fts", limit) if tokens else list(self.db.query(sql, params))
-        departments = self._departments_of([r["owner"] for r in rows if r["owner"]])
-        return [Hit(kind=kind, id=r["id"], document_id=r["doc_id"], title=r["doc_title"],
-                    doc_number=r["doc_doc_number"], city=r["doc_city"], section=r.get("section") or "",
-                    text=r[k.text] or "", snippet=highlight(r[k.text] or "", tokens, mark=mark), deadline=r["due"],
-                    score=r["score"], departments=departments.get(r["owner"], []),
-                    details={c: r[c] for c in k.details}) for r in rows]
+        return sql, params
 
     def _ranked(self, sql: str, params: dict[str, Any], table: str, limit: int | None) -> list[dict[str, Any]]:
         """Run a ranked search over the newest :data:`RANK_WINDOW` matches, widened (x8) until it yields
@@ -1162,7 +1229,7 @@ class Catalog:
         if run_id is None:
             row = self.conn.execute("SELECT max(run_id) FROM failures").fetchone()
             run_id = row[0]
-        return list(self.db.query("SELECT path, reason FROM failures WHERE run_id = ? ORDER BY id", [run_id]))
+        return list(self.db.query("SELECT run_id, path, reason, at FROM failures WHERE run_id = ? ORDER BY id", [run_id]))
 
     def browse_metadata(self, name: str) -> dict[str, Any]:
         """Datasette metadata for this catalog (database ``name``): canned queries and table labels."""

@@ -162,6 +162,8 @@ class Obligation:
     deadlines: list[str] = field(default_factory=list)
     targets: list[int] = field(default_factory=list)
     amounts: list[int] = field(default_factory=list)
+    due: str | None = None  # its own deadline, else its heading's, else the goal governing its list
+    due_from: str | None = None  # own | heading | governing
 
 
 @dataclass

@@ -1,0 +1,94 @@
+"""How search hits are shown: per kind, the columns a person needs to answer her question.
+
+The same columns feed the terminal table, the CSV and the JSON of ``search``: a target hit carries its
+indicator, value, unit and year; an amount its sum in yuan, role, recurrence and purpose; a deadline its date;
+an obligation its departments (lead first) and due date. The terminal table is laid out by rich (double-width
+Chinese characters counted, long cells wrapped, never cut).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .compare.render import number, yuan
+from .db import Hit
+
+Column = tuple[str, Callable[[Hit], Any]]
+
+#: Comparators as a report writes them.
+COMPARATORS = {">=": "≥", "<=": "≤", "~": "约", "range": "–"}
+
+
+def departments(hit: Hit) -> str:
+    """Departments of a hit, lead first (marked ``*``), in the order written."""
+    return "、".join(d["name"] + ("*" if d["role"] == "lead" else "") for d in hit.departments)
+
+
+def _value(hit: Hit) -> str:
+    d = hit.details
+    if d.get("value") is None:
+        return ""
+    low = number(d["value"])
+    return f"{low}–{number(d['value_max'])}" if d.get("value_max") is not None else low
+
+
+def _amount(hit: Hit) -> str:
+    d = hit.details
+    money = yuan(d.get("value_yuan"))
+    return f"{money}–{yuan(d['value_yuan_max'])}" if d.get("value_yuan_max") is not None else money
+
+
+_NOTICE: list[Column] = [("notice", lambda h: h.title), ("doc_number", lambda h: h.doc_number),
+                         ("place", lambda h: h.place), ("date", lambda h: h.date)]
+#: Per kind, the shown columns: (header, value of a hit).
+COLUMNS: dict[str, list[Column]] = {
+    "obligation": [*_NOTICE, ("section", lambda h: h.section), ("task", lambda h: h.text),
+                   ("departments", departments), ("deadline", lambda h: h.deadline)],
+    "target": [*_NOTICE, ("indicator", lambda h: h.details.get("indicator")),
+               ("comparator", lambda h: COMPARATORS.get(h.details.get("comparator"), h.details.get("comparator"))),
+               ("value", _value), ("unit", lambda h: h.details.get("unit")), ("year", lambda h: h.details.get("year")),
+               ("change", lambda h: h.details.get("change")), ("sentence", lambda h: h.text)],
+    "amount": [*_NOTICE, ("amount", _amount), ("value_yuan", lambda h: h.details.get("value_yuan")),
+               ("role", lambda h: h.details.get("role")), ("recurrence", lambda h: h.details.get("recurrence")),
+               ("purpose", lambda h: h.details.get("purpose")), ("payer", lambda h: h.details.get("payer")),
+               ("sentence", lambda h: h.text)],
+    "deadline": [*_NOTICE, ("due", lambda h: h.details.get("date")), ("kind", lambda h: h.details.get("kind")),
+                 ("recurrence", lambda h: h.details.get("recurrence")), ("what is due", lambda h: h.text)],
+    "document": [("title", lambda h: h.title), ("doc_number", lambda h: h.doc_number), ("place", lambda h: h.place),
+                 ("date", lambda h: h.date), ("issuer", lambda h: h.details.get("issuer"))],
+}
+#: Columns left out of the terminal table unless ``--wide`` (raw figures the formatted ones already show).
+NARROW_SKIP = {"value_yuan", "payer", "doc_number"}
+#: The column that holds the hit's own text: the highlighted snippet in the table, the whole text elsewhere.
+TEXT = {"obligation": "task", "target": "sentence", "amount": "sentence", "deadline": "what is due"}
+
+
+def record(hit: Hit) -> dict[str, Any]:
+    """A hit as one flat row of its kind's columns (CSV and JSON)."""
+    return {name: get(hit) for name, get in COLUMNS[hit.kind]}
+
+
+def to_json(hit: Hit) -> dict[str, Any]:
+    """The flat row plus ids, score and the departments with their canonical names and roles."""
+    return {**record(hit), "kind": hit.kind, "id": hit.id, "document_id": hit.document_id, "score": hit.score,
+            "departments": hit.departments}
+
+
+def table(hits: list[Hit], kind: str, wide: bool = False, show_sentence: bool = False) -> Any:
+    """A rich table of hits: the snippet with the query marked, or the whole text with ``show_sentence``."""
+    from rich.table import Table
+
+    columns = [(n, g) for n, g in COLUMNS[kind] if wide or n not in NARROW_SKIP]
+    out = Table(show_lines=False, header_style="bold", pad_edge=False)
+    for name, _ in columns:
+        out.add_column(name, overflow="fold", no_wrap=wide, min_width=4 if name not in (TEXT.get(kind), "notice") else 12)
+    for hit in hits:
+        cells = []
+        for name, get in columns:
+            value = get(hit)
+            if name == TEXT.get(kind) and not (wide or show_sentence):
+                value = hit.snippet
+            cells.append("" if value is None else re.sub(r"\s+", " ", str(value)))
+        out.add_row(*cells)
+    return out
