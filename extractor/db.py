@@ -46,6 +46,9 @@ KINDS = SEARCH_KINDS
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 #: SQL for the place a notice speaks for (documents aliased ``d``): its county, else its city, else its province.
 PLACE = "coalesce(d.county, d.city, d.province, '?')"
+#: A sum in yuan as a report writes it (5000万元, 2.5亿元), in SQL so views show it in any SQLite client.
+_YUAN = ("CASE WHEN {v} IS NULL THEN NULL WHEN abs({v}) >= 1e8 THEN printf('%g亿元', {v} / 1e8) "
+         "WHEN abs({v}) >= 1e4 THEN printf('%g万元', {v} / 1e4) ELSE printf('%g元', {v}) END")
 #: A ranked search scores the newest this many matches first (see :meth:`Catalog._ranked`).
 RANK_WINDOW = 2000
 _WORD = re.compile(r"[^\W_]")
@@ -322,6 +325,26 @@ def _v7(db: sqlite_utils.Database) -> None:
         db.conn.executemany("UPDATE obligations SET due = ?, due_from = ? WHERE id = ?",
                             [(due, source, r[0]) for r, (due, source) in zip(obligations, found)])
     db.execute("CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due)")
+    # views as a reader wants them in Datasette: the place as users name it, money as reports write it
+    for view in ("obligation_list", "department_obligations", "funding"):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    db.create_view("obligation_list", f"""
+        SELECT o.id, d.id AS document_id, d.title, d.doc_number, {PLACE} AS place, d.province, d.city, d.county,
+               o.section, o.text, o.deadline, o.due, o.due_from,
+          (SELECT group_concat(name, '、') FROM (SELECT p.canonical AS name FROM obligation_departments od
+             JOIN departments p ON p.id = od.department_id
+            WHERE od.obligation_id = o.id ORDER BY od.role != 'lead', od.position)) AS departments
+        FROM obligations o JOIN documents d ON d.id = o.document_id""")
+    db.create_view("department_obligations", f"""
+        SELECT {PLACE} AS place, p.city, p.canonical AS department, p.function, od.role, od.name AS as_written,
+               o.id AS obligation_id, o.deadline, o.due, o.text, d.title, d.doc_number
+        FROM obligation_departments od JOIN departments p ON p.id = od.department_id
+        JOIN obligations o ON o.id = od.obligation_id JOIN documents d ON d.id = o.document_id""")
+    db.create_view("funding", f"""
+        SELECT a.id, {PLACE} AS place, d.province, d.city, d.county, d.title, d.doc_number, a.section,
+               {_YUAN.format(v="a.value_yuan")} AS amount, a.value_yuan, a.value_yuan_max, a.kind, a.recurrence,
+               a.purpose, a.payer, a.text, a.sentence
+        FROM amounts a JOIN documents d ON d.id = a.document_id WHERE a.role = 'funding'""")
 
 
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
@@ -1232,11 +1255,12 @@ class Catalog:
         return list(self.db.query("SELECT run_id, path, reason, at FROM failures WHERE run_id = ? ORDER BY id", [run_id]))
 
     def browse_metadata(self, name: str) -> dict[str, Any]:
-        """Datasette metadata for this catalog (database ``name``): canned queries and table labels."""
+        """Datasette metadata for this catalog (database ``name``): table descriptions, label columns, facets,
+        hidden tables, canned queries (see ``patterns/catalog.toml``)."""
         data = toml("catalog")
-        return {"title": data["title"], "databases": {name: {
-            "queries": data["queries"],
-            "tables": {table: {"description": text,
-                               **({"fts_table": f"{table}_fts", "fts_pk": "id"} if table in fts.TABLES else {})}
-                       for table, text in data["tables"].items()},
-        }}}
+        tables: dict[str, dict[str, Any]] = {t: {"description": text} for t, text in data["tables"].items()}
+        for table, shown in data["display"].items():
+            tables.setdefault(table, {}).update(shown)
+        for table in fts.TABLES:
+            tables[table].update({"fts_table": f"{table}_fts", "fts_pk": "id"})
+        return {"title": data["title"], "databases": {name: {"queries": data["queries"], "tables": tables}}}
