@@ -70,3 +70,61 @@ def test_views_and_canned_queries(datasette):
     assert funding["赤峰市"]["total"].endswith(("万元", "亿元"))
     money = get_json(datasette, "/catalog/funding.json?_shape=array&place=包头市")
     assert {row["amount"] for row in money} >= {"500万元"}
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+def test_datasette_in_a_real_browser(datasette, tmp_path):
+    """A served catalog in headless Chromium: the department query by alias shows its rows with titles, and the
+    table search box finds a Chinese phrase; screenshots under outputs/."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    db = Path(datasette.files[0])
+    metadata = tmp_path / "metadata.json"
+    with Catalog.open(db) as catalog:
+        metadata.write_text(json.dumps(catalog.browse_metadata(db.stem), ensure_ascii=False), encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(metadata),
+                               "--port", str(port), "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    outputs = Path(__file__).resolve().parent.parent / "outputs"
+    outputs.mkdir(exist_ok=True)
+    expected = len(get_json(datasette, "/catalog/department_search.json?department=科技局&_shape=array"))
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"http://127.0.0.1:{port}/{db.stem}/department_search?department=科技局")
+            rows = page.locator("table.rows-and-columns tbody tr")
+            assert rows.count() == expected > 0
+            assert page.locator("td.col-department").first.inner_text() == "市科学技术局"
+            page.screenshot(path=str(outputs / "datasette-department.png"))
+            page.goto(f"http://127.0.0.1:{port}/{db.stem}/documents?_search=建设标准化厂房")
+            assert page.locator("table.rows-and-columns tbody tr").count() == 1
+            assert "赤峰市人民政府关于促进工业园区高质量发展的若干意见" in page.inner_text("table.rows-and-columns")
+            page.screenshot(path=str(outputs / "datasette-search.png"))
+            assert errors == []
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
