@@ -22,8 +22,10 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), def
                          show_default=True, help="The catalog file.")
 
 
-def emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str | None = None) -> None:
-    """Print list rows as a rich table fitted to the terminal, as CSV, or as JSON (every key of each row)."""
+def emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str | None = None,
+         shown: list[str] | None = None) -> None:
+    """Print list rows as a rich table fitted to the terminal (of the ``shown`` columns, default all), as CSV,
+    or as JSON (every key of each row)."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -35,12 +37,12 @@ def emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str | 
     else:
         from rich.table import Table
 
-        shown = Table(title=title, header_style="bold", pad_edge=False)
-        for c in columns:
-            shown.add_column(c, overflow="fold")
+        table = Table(title=title, header_style="bold", pad_edge=False)
+        for c in shown or columns:
+            table.add_column(c, overflow="fold")
         for r in rows:
-            shown.add_row(*("" if r.get(c) is None else str(r[c]) for c in columns))
-        _console().print(shown)
+            table.add_row(*("" if r.get(c) is None else str(r[c]) for c in shown or columns))
+        _console().print(table)
 
 
 LIST_FORMATS = click.Choice(["table", "csv", "json"])
@@ -248,7 +250,8 @@ def runs(db_path: str, fmt: str) -> None:
     with _open_existing(db_path) as catalog:
         rows = list(catalog.db.query("SELECT * FROM runs ORDER BY id"))
     emit(rows, ["id", "started_at", "finished_at", "arguments", "added", "merged", "unchanged", "replaced", "failed",
-                "obligations", "targets", "amounts", "deadlines"], fmt, f"Runs ({len(rows)})")
+                "obligations", "targets", "amounts", "deadlines"], fmt, f"Runs ({len(rows)})",
+         shown=["id", "finished_at", "arguments", "added", "merged", "failed", "obligations"])
 
 
 @click.command("browse-metadata")

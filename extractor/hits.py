@@ -60,6 +60,9 @@ COLUMNS: dict[str, list[Column]] = {
 }
 #: Columns left out of the terminal table unless ``--wide`` (raw figures the formatted ones already show).
 NARROW_SKIP = {"value_yuan", "payer", "doc_number"}
+#: Widest a column may be in the terminal table (display columns), so the text column keeps its room.
+NARROW_WIDTH = {"notice": 18, "title": 30, "indicator": 14, "purpose": 10, "departments": 24, "section": 10,
+                "recurrence": 10, "date": 10, "due": 10, "deadline": 10}
 #: The column that holds the hit's own text: the highlighted snippet in the table, the whole text elsewhere.
 TEXT = {"obligation": "task", "target": "sentence", "amount": "sentence", "deadline": "what is due"}
 
@@ -76,19 +79,24 @@ def to_json(hit: Hit) -> dict[str, Any]:
 
 
 def table(hits: list[Hit], kind: str, wide: bool = False, show_sentence: bool = False) -> Any:
-    """A rich table of hits: the snippet with the query marked, or the whole text with ``show_sentence``."""
+    """A rich table of hits: the snippet with the query marked, or the whole text with ``show_sentence``.
+    Unless ``wide``, columns empty in every hit are left out and the text column takes the most room."""
     from rich.table import Table
 
-    columns = [(n, g) for n, g in COLUMNS[kind] if wide or n not in NARROW_SKIP]
-    out = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for name, _ in columns:
-        out.add_column(name, overflow="fold", no_wrap=wide, min_width=4 if name not in (TEXT.get(kind), "notice") else 12)
-    for hit in hits:
-        cells = []
-        for name, get in columns:
-            value = get(hit)
-            if name == TEXT.get(kind) and not (wide or show_sentence):
-                value = hit.snippet
-            cells.append("" if value is None else re.sub(r"\s+", " ", str(value)))
-        out.add_row(*cells)
+    text = TEXT.get(kind)
+    cells = {name: [_cell(hit, name, get, text if not (wide or show_sentence) else None) for hit in hits]
+             for name, get in COLUMNS[kind] if wide or name not in NARROW_SKIP}
+    if not wide:
+        cells = {name: values for name, values in cells.items() if any(values)}
+    out = Table(header_style="bold", pad_edge=False)
+    for name in cells:
+        out.add_column(name, overflow="fold", no_wrap=wide, min_width=20 if name == text and not wide else None,
+                       max_width=None if wide else NARROW_WIDTH.get(name))
+    for row in zip(*cells.values()):
+        out.add_row(*row)
     return out
+
+
+def _cell(hit: Hit, name: str, get: Callable[[Hit], Any], snippet_for: str | None) -> str:
+    value = hit.snippet if name == snippet_for else get(hit)
+    return "" if value is None else re.sub(r"\s+", " ", str(value))
