@@ -1075,6 +1075,10 @@ class Catalog:
             rows = list(self.db.query(sql, [value] * sql.count("?")))
             if rows:
                 return rows
+        words = ref.split()  # title words, in any order: 科创 济南
+        if len(words) > 1:
+            return list(self.db.query("SELECT * FROM documents WHERE "
+                                      + " AND ".join("instr(title, ?) > 0" for _ in words) + " ORDER BY id", words))
         return []
 
     def search(self, query: str = "", kind: str = "obligation", city: str | None = None,
