@@ -66,6 +66,8 @@ def test_a_county_is_found_by_its_own_name(db):
     rows = _csv(run_cli("search", "--city", "柳河", "--db", db, "--format", "csv", "--limit", "0").stdout)
     assert rows and {r["place"] for r in rows} == {"柳河县"}
     assert {r["notice"] for r in rows} == {"中共柳河县委柳河县人民政府关于支持重点产业加快发展的实施意见"}
+    shown = json.loads(run_cli("show", "实施意见 柳河", "--db", db, "--format", "json").stdout)  # title words
+    assert shown["document"]["county"] == "柳河县" and len(shown["sources"]) == 1
 
 
 def test_due_filters_use_the_obligations_due_date(db):
