@@ -56,12 +56,12 @@ LIST_FORMATS = click.Choice(["table", "csv", "json"])
               show_default="the number of cores", help="Worker processes that read and extract.")
 def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int) -> None:
     """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
-    from .db import Catalog, Summary, expand_paths
+    from .db import Summary, expand_paths
 
     files = expand_paths(paths)
-    stdin = sys.stdin.buffer.read() if "-" in files else None
+    stdin = (sys.stdin.buffer.read() if sys.stdin is not None else b"") if "-" in files else None
     summary = Summary()
-    with Catalog.open(db_path) as catalog:
+    with _open(db_path) as catalog:
         run_id = catalog.start_run(paths)
         with _progress() as progress:
             task = progress.add_task("Ingesting", total=len(files), file="")
@@ -100,12 +100,20 @@ def _progress() -> Any:
                     TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=Console(stderr=True))
 
 
+def _open(db_path: str, create: bool = True) -> Catalog:
+    """The catalog at ``db_path``; a file that is not one is left untouched and named in one line."""
+    from .db import Catalog, NotACatalog
+
+    try:
+        return Catalog.open(db_path, create=create)
+    except NotACatalog as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _open_existing(db_path: str) -> Catalog:
     if not Path(db_path).exists():
         raise click.ClickException(f"no catalog at {db_path}: run 'ingest' first")
-    from .db import Catalog
-
-    return Catalog.open(db_path)
+    return _open(db_path, create=False)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -136,6 +144,12 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
                    due_after=due_after and due_after.date().isoformat())
     elsewhere = 0
     with _open_existing(db_path) as catalog:
+        from .db import MAX_QUERY_WORDS
+        from .tokens import query_words
+
+        if len(query_words(query)) > MAX_QUERY_WORDS:
+            click.echo(f"note: the query has more than {MAX_QUERY_WORDS} words; its first {MAX_QUERY_WORDS} are searched",
+                       err=True)
         hits = catalog.search(query, kind=kind, limit=limit or None, **filters)
         total = catalog.count(query, kind=kind, **filters) if limit and len(hits) == limit else len(hits)
         if not hits and kind == "obligation" and query.strip() and not (department or function or due_before or due_after):

@@ -16,6 +16,7 @@ import contextlib
 import glob
 import hashlib
 import itertools
+import os
 import re
 import sqlite3
 import time
@@ -49,6 +50,8 @@ PLACE = "coalesce(d.county, d.city, d.province, '?')"
 #: A sum in yuan as a report writes it (5000万元, 2.5亿元), in SQL so views show it in any SQLite client.
 _YUAN = ("CASE WHEN {v} IS NULL THEN NULL WHEN abs({v}) >= 1e8 THEN printf('%g亿元', {v} / 1e8) "
          "WHEN abs({v}) >= 1e4 THEN printf('%g万元', {v} / 1e4) ELSE printf('%g元', {v}) END")
+#: Words of a query searched for; the rest of a longer query is left out (the CLI says so).
+MAX_QUERY_WORDS = 32
 #: A ranked search scores the newest this many matches first (see :meth:`Catalog._ranked`).
 RANK_WINDOW = 2000
 _WORD = re.compile(r"[^\W_]")
@@ -325,6 +328,8 @@ def _v7(db: sqlite_utils.Database) -> None:
         db.conn.executemany("UPDATE obligations SET due = ?, due_from = ? WHERE id = ?",
                             [(due, source, r[0]) for r, (due, source) in zip(obligations, found)])
     db.execute("CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due)")
+    db.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")  # the writer, to tell a killed run from a running one
+    db.execute("ALTER TABLE runs ADD COLUMN interrupted INTEGER")
     # views as a reader wants them in Datasette: the place as users name it, money as reports write it
     for view in ("obligation_list", "department_obligations", "funding"):
         db.execute(f"DROP VIEW IF EXISTS {view}")
@@ -487,11 +492,47 @@ def expand_paths(arguments: Iterable[str]) -> list[str]:
     return paths
 
 
+def _alive(pid: int | None) -> bool:
+    """Whether a process of this machine is still running (a run's writer)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 # ------------------------------------------------------------ catalog ------
+
+class NotACatalog(Exception):
+    """A file given as the catalog that is not one (and is left untouched)."""
+
+
+#: PRAGMA application_id of a policy catalog ("Polx").
+APPLICATION_ID = 0x506F6C78
+
+
+def _check_catalog_file(path: Path, create: bool) -> None:
+    """Refuse, before SQLite touches it, a catalog path that is a folder, an empty file when not creating, or a
+    file that does not start like a SQLite database."""
+    if path.is_dir():
+        raise NotACatalog(f"{path}: is a folder, not a catalog file")
+    if not path.exists():
+        return
+    with path.open("rb") as f:
+        head = f.read(16)
+    if not head and not create:
+        raise NotACatalog(f"{path}: an empty file, not a catalog (run 'ingest' to make one)")
+    if head and head != b"SQLite format 3\x00":
+        raise NotACatalog(f"{path}: not a SQLite database")
+
 
 def _identify(path: str | Path) -> tuple[str, str]:
     """The content hash and the catalog key (resolved path) of a file; raises InputError when unreadable."""
@@ -553,13 +594,35 @@ class Catalog:
         self._fts_group: dict[int, list[fts.Row]] = {}  # index rows of the group's written notices
 
     @classmethod
-    def open(cls, path: str | Path = DEFAULT_PATH) -> "Catalog":
-        """Open (creating the folder, file and schema as needed) and migrate to the current version."""
+    def open(cls, path: str | Path = DEFAULT_PATH, create: bool = True) -> "Catalog":
+        """Open (creating the folder, file and schema as needed) and migrate to the current version.
+
+        A file that is not a catalog is never written: not SQLite, another application's database, or (unless
+        ``create``) an empty file raise :class:`NotACatalog`.
+        """
         path = Path(path)
+        _check_catalog_file(path, create)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-        if not conn.execute("PRAGMA page_count").fetchone()[0]:
+        try:
+            new = not conn.execute("PRAGMA page_count").fetchone()[0]
+            if not new and conn.execute("PRAGMA application_id").fetchone()[0] not in (0, APPLICATION_ID):
+                raise NotACatalog(f"{path}: another application's SQLite database, not a policy catalog")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if not new and not version and conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
+                raise NotACatalog(f"{path}: a SQLite database with tables of its own, not a policy catalog")
+            if not create and not version:
+                raise NotACatalog(f"{path}: not a catalog yet (run 'ingest' to make one)")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NotACatalog(f"{path}: not a SQLite database ({exc})") from None
+        except NotACatalog:
+            conn.close()
+            raise
+        if new:
             conn.execute("PRAGMA encoding = 'UTF-16le'")  # a new file: Chinese text in 2 bytes a character, not 3
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()
@@ -599,8 +662,13 @@ class Catalog:
     # -------------------------------------------------------- ingest ------
 
     def start_run(self, arguments: Iterable[str]) -> int:
+        """Record a new run; earlier runs left unfinished by a process that is gone are marked interrupted."""
         with self.conn:
-            return self.db["runs"].insert({"started_at": _now(), "arguments": " ".join(arguments)}).last_pk
+            for run_id, pid in self.conn.execute("SELECT id, pid FROM runs WHERE finished_at IS NULL").fetchall():
+                if not _alive(pid):
+                    self.conn.execute("UPDATE runs SET finished_at = ?, interrupted = 1 WHERE id = ?", [_now(), run_id])
+            return self.db["runs"].insert({"started_at": _now(), "arguments": " ".join(arguments),
+                                           "pid": os.getpid()}).last_pk
 
     def finish_run(self, run_id: int, summary: Summary) -> None:
         """Close a run: link the notices it brought in to their parents, and record its totals."""
@@ -1067,7 +1135,7 @@ class Catalog:
         queries = [("SELECT * FROM documents WHERE doc_number = ?", ref),
                    ("SELECT * FROM documents WHERE title LIKE '%' || ? || '%' OR doc_number LIKE '%' || ? || '%' "
                     "OR name = ? ORDER BY id", ref)]
-        if ref.isdigit():
+        if ref.isdigit() and len(ref) < 19:  # a longer number is no id (SQLite integers are 64-bit)
             queries.insert(0, ("SELECT * FROM documents WHERE id = ?", int(ref)))
         if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
             queries.insert(1, ("SELECT * FROM documents WHERE hash LIKE ? || '%'", ref.lower()))
@@ -1086,7 +1154,7 @@ class Catalog:
                due_after: str | None = None, doc: str | None = None, limit: int | None = 20,
                mark: tuple[str, str] = ("[", "]")) -> list[Hit]:
         """Full-text search with filters; ranked by bm25 when there is a query, else in document order."""
-        k, tokens = _KINDS.get(kind), query_words(query) if query.strip() else []
+        k, tokens = _KINDS.get(kind), query_words(query)[:MAX_QUERY_WORDS] if query.strip() else []
         if k is None:
             raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
         if query.strip() and not tokens:
@@ -1106,7 +1174,7 @@ class Catalog:
               department: str | None = None, function: str | None = None, due_before: str | None = None,
               due_after: str | None = None, doc: str | None = None) -> int:
         """How many hits :meth:`search` has in all, without a limit."""
-        k, tokens = _KINDS[kind], query_words(query) if query.strip() else []
+        k, tokens = _KINDS[kind], query_words(query)[:MAX_QUERY_WORDS] if query.strip() else []
         if query.strip() and not tokens:
             return 0
         sql, params = self._search_sql(k, kind, tokens, city, department, function, due_before, due_after, doc, None)

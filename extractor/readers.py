@@ -494,6 +494,8 @@ def read(path: str | Path) -> Source:
         raise InputError("no such file")
     if p.is_dir():
         raise InputError("is a folder, not a file")
+    if not p.is_file():  # stat follows links: /dev/zero behind a .txt name, a FIFO, a socket
+        raise InputError("not a regular file (a device, FIFO or socket): not read")
     reader = _READERS.get(p.suffix.lower())
     if reader is None:
         raise InputError(f"unsupported format '{p.suffix or p.name}': reads {', '.join(SUPPORTED)}"

@@ -1,0 +1,105 @@
+"""Hostile and unusual input (issue 11): one clear line naming the file and the reason, a non-zero exit, the rest
+of the batch ingested, and nothing written where nothing should be. Every odd file is made here."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from extractor.catalog_cli import register
+from extractor.db import Catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = ROOT / "corpora" / "county" / "jilin-tonghua-liuhe-2023-zhongdianchanye.txt"
+
+
+def run_cli(*args: object, stdin: bytes | None = None):
+    group = click.Group()
+    register(group)
+    return CliRunner().invoke(group, [str(a) for a in args], input=stdin)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="needs FIFOs and /dev/zero")
+def test_only_regular_files_are_read(tmp_path):
+    """A FIFO named .txt (reading it would hang) and a .txt link to /dev/zero (endless) are refused in a line."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    db = tmp_path / "c.db"
+    result = run_cli("ingest", "--db", db, "--jobs", "1", tmp_path / "pipe.txt", tmp_path / "zero.txt", GOOD)
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {tmp_path / name}: not a regular file (a device, FIFO or socket): not read"
+                      for name in ("pipe.txt", "zero.txt")]
+
+
+def test_a_database_that_is_not_a_catalog_is_never_written(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE documents (name TEXT)")
+    empty, text = tmp_path / "empty.db", tmp_path / "notes.db"
+    empty.touch()
+    text.write_text("not a database", encoding="utf-8")
+    before = {p: _digest(p) for p in (other, empty, text)}
+    for path, reason in ((other, "a SQLite database with tables of its own, not a policy catalog"),
+                         (empty, "an empty file, not a catalog (run 'ingest' to make one)"),
+                         (text, "not a SQLite database")):
+        result = run_cli("search", "科技", "--db", path)
+        assert result.exit_code == 1 and result.output.strip() == f"Error: {path}: {reason}"
+    assert run_cli("ingest", "--db", other, GOOD).exit_code == 1  # not taken over by an ingest either
+    assert {p: _digest(p) for p in before} == before
+    assert not any(p.name.endswith(("-wal", "-shm")) for p in tmp_path.iterdir())
+
+
+def test_numbers_too_large_for_sqlite_are_a_plain_answer(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, GOOD).exit_code == 0
+    shown = run_cli("show", "99999999999999999999999", "--db", db)
+    assert shown.exit_code == 1 and shown.output.strip() == "Error: no notice matches '99999999999999999999999'"
+    limited = run_cli("search", "产业", "--db", db, "--limit", "99999999999999999999")
+    assert limited.exit_code == 2 and "99999999999999999999 is not in the range" in limited.output
+    doc = run_cli("search", "产业", "--db", db, "--doc", "99999999999999999999")
+    assert doc.exit_code == 0 and doc.exception is None
+
+
+def test_a_very_long_query_is_cut_and_says_so(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, GOOD).exit_code == 0
+    words = GOOD.read_text(encoding="utf-8")[:20_000]  # a whole notice pasted as a query
+    result = run_cli("search", words, "--db", db, "--kind", "document")
+    assert result.exit_code == 0
+    assert "note: the query has more than 32 words; its first 32 are searched" in result.stderr
+
+
+def test_ingest_from_a_closed_standard_input(tmp_path):
+    db = tmp_path / "c.db"
+    result = subprocess.run(f"{sys.executable} -m extractor ingest --db {db} - {GOOD} <&-", shell=True,
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "1 added" in result.stdout and "error: -: empty file" in result.stderr
+
+
+def test_a_killed_run_is_marked_interrupted_at_the_next_start(tmp_path):
+    db = tmp_path / "c.db"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with Catalog.open(db) as catalog:
+        killed = catalog.db["runs"].insert({"started_at": "2026-01-01T00:00:00+00:00", "arguments": "x",
+                                            "pid": gone.pid}).last_pk
+        running = catalog.db["runs"].insert({"started_at": "2026-01-01T00:00:00+00:00", "arguments": "y",
+                                             "pid": os.getpid()}).last_pk  # another ingest, still at work
+    assert run_cli("ingest", "--db", db, GOOD).exit_code == 0
+    with Catalog.open(db) as catalog:
+        runs = {r["id"]: r for r in catalog.db["runs"].rows}
+    assert runs[killed]["interrupted"] == 1 and runs[killed]["finished_at"]
+    assert runs[running]["interrupted"] is None and runs[running]["finished_at"] is None
