@@ -62,7 +62,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding.replace("-sig", "")
             except UnicodeDecodeError as exc:
                 raise InputError(f"damaged {encoding} text ({exc.reason})") from None
-    if len(data) >= 4 and data.count(0) > len(data) // 4:
+    if len(data) >= 4 and len(data) % 2 == 0 and b"\x00" in data:  # UTF-16 without a BOM (Chinese text has few NULs)
         for encoding in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(encoding)
@@ -226,7 +226,8 @@ def read_html(path: Path) -> Source:
         declared = "gb18030" if declared in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else declared
         try:
             markup = data.decode(declared)
-            encoding = declared
+            # a declaration the bytes contradict loses to detection (a UTF-8 page saying utf-16 decodes to noise)
+            encoding = declared if _plausibility(markup) >= 0.5 and "\x00" not in markup else None
         except (LookupError, UnicodeDecodeError):
             encoding = None
     if encoding is None:

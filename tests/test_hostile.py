@@ -103,3 +103,27 @@ def test_a_killed_run_is_marked_interrupted_at_the_next_start(tmp_path):
         runs = {r["id"]: r for r in catalog.db["runs"].rows}
     assert runs[killed]["interrupted"] == 1 and runs[killed]["finished_at"]
     assert runs[running]["interrupted"] is None and runs[running]["finished_at"] is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_detected(tmp_path, encoding):
+    text = GOOD.read_text(encoding="utf-8")
+    path = tmp_path / "notice.txt"
+    path.write_bytes(text.encode(encoding))  # no BOM
+    from extractor.readers import read
+
+    source = read(path)
+    assert (source.encoding, source.text) == (encoding, text)
+
+
+def test_a_declared_charset_the_bytes_contradict_loses_to_detection(tmp_path):
+    """A UTF-8 page declaring utf-16 would decode to noise: detection wins."""
+    text = GOOD.read_text(encoding="utf-8")
+    page = tmp_path / "notice.html"
+    body = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    page.write_bytes(f'<html><head><meta charset="utf-16"></head><body>{body}</body></html>'.encode("utf-8"))
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, page).exit_code == 0
+    with Catalog.open(db) as catalog:
+        doc = next(catalog.db["documents"].rows)
+    assert doc["encoding"] == "utf-8" and doc["title"] == "中共柳河县委柳河县人民政府关于支持重点产业加快发展的实施意见"
