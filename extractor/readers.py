@@ -316,6 +316,17 @@ def _join_lines(lines: list[_Line]) -> str:
     return "".join(parts).strip()
 
 
+def _encrypted(exc: BaseException) -> bool:
+    """Whether pdfminer refused a PDF for its password (the cause may be wrapped in another exception)."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        e = seen.pop()
+        if "Password" in type(e).__name__ or "Encrypt" in type(e).__name__:
+            return True
+        seen += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException)]
+    return False
+
+
 def read_pdf(path: Path) -> Source:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -338,6 +349,8 @@ def read_pdf(path: Path) -> Source:
     except PDFSyntaxError as exc:
         raise InputError(f"not a readable PDF ({exc})") from None
     except Exception as exc:  # pdfminer raises many kinds on damaged files
+        if _encrypted(exc):
+            raise InputError("encrypted PDF (password-protected): not read") from None
         raise InputError(f"damaged PDF ({type(exc).__name__}: {str(exc)[:80]})") from None
     if chars == 0:
         raise InputError("扫描件, 无文字层: the PDF has no text layer (scanned images only)")
@@ -413,11 +426,11 @@ class _Numbering:
                 fmt = lvl.find(qn("w:numFmt"))
                 text = lvl.find(qn("w:lvlText"))
                 start = lvl.find(qn("w:start"))
-                lv[int(lvl.get(qn("w:ilvl")))] = (
-                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
-                    text.get(qn("w:val")) if text is not None else "%1.",
-                    int(start.get(qn("w:val"))) if start is not None else 1,
-                )
+                level = _whole(lvl.get(qn("w:ilvl")), -1)
+                if 0 <= level < 9:  # Word has nine list levels; anything else is damage, ignored
+                    lv[level] = (fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                                 text.get(qn("w:val")) if text is not None else "%1.",
+                                 _whole(start.get(qn("w:val")) if start is not None else None, 1))
             abstract[a.get(qn("w:abstractNumId"))] = lv
         for num in root.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
@@ -433,7 +446,7 @@ class _Numbering:
         num_id = numpr.find(qn("w:numId"))
         ilvl = numpr.find(qn("w:ilvl"))
         key = num_id.get(qn("w:val")) if num_id is not None else None
-        level = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        level = _whole(ilvl.get(qn("w:val")) if ilvl is not None else None, 0)
         levels = self.levels.get(key or "")
         if not levels or level not in levels:
             return ""
@@ -449,6 +462,14 @@ class _Numbering:
             f = levels.get(i, ("decimal", "", 1))[0]
             label = label.replace(f"%{i + 1}", _FORMATS.get(f, str)(counts[i] or 1))
         return label
+
+
+def _whole(value: str | None, default: int) -> int:
+    """An integer attribute of Word XML, or ``default`` when it is missing or not a number."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def read_docx(path: Path) -> Source:

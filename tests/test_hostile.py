@@ -127,3 +127,21 @@ def test_a_declared_charset_the_bytes_contradict_loses_to_detection(tmp_path):
     with Catalog.open(db) as catalog:
         doc = next(catalog.db["documents"].rows)
     assert doc["encoding"] == "utf-8" and doc["title"] == "中共柳河县委柳河县人民政府关于支持重点产业加快发展的实施意见"
+
+
+def test_malformed_word_numbering_is_read_around(tmp_path):
+    """A start that is no number and a list level Word does not have: the notice is still read."""
+    import zipfile
+
+    source = ROOT / "corpora" / "henan-xuchang-2019-chanyejijuqu.docx"
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/numbering.xml":
+                data = data.replace(b'<w:start w:val="1"/>', b'<w:start w:val="abc"/>', 1)
+            if item.filename == "word/document.xml":
+                data = data.replace(b'<w:ilvl w:val="0"/>', b'<w:ilvl w:val="12"/>', 1)
+            zout.writestr(item, data)
+    result = run_cli("ingest", "--db", tmp_path / "c.db", damaged)
+    assert result.exit_code == 0 and "1 added" in result.stdout, result.output
