@@ -485,11 +485,19 @@ def expand_paths(arguments: Iterable[str]) -> list[str]:
                         child.suffix.lower() in SUPPORTED + REPORTED_IN_FOLDERS:
                     paths.append(str(child))
         elif not p.exists() and glob.has_magic(arg):
-            matches = sorted(glob.glob(arg, recursive=True))
+            matches = sorted(map(str, _glob(p)))
             paths.extend(expand_paths(matches) if matches else [arg])
         else:
             paths.append(arg)
     return paths
+
+
+def _glob(pattern: Path) -> Iterator[Path]:
+    """Paths matching a glob; ``**`` does not descend into linked folders (a link loop would never end)."""
+    parts = pattern.parts
+    first = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = Path(*parts[:first]) if first else Path(".")
+    return base.glob(str(Path(*parts[first:])))
 
 
 def _alive(pid: int | None) -> bool:

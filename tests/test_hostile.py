@@ -145,3 +145,13 @@ def test_malformed_word_numbering_is_read_around(tmp_path):
             zout.writestr(item, data)
     result = run_cli("ingest", "--db", tmp_path / "c.db", damaged)
     assert result.exit_code == 0 and "1 added" in result.stdout, result.output
+
+
+def test_a_glob_does_not_follow_a_link_loop(tmp_path):
+    folder = tmp_path / "notices" / "county"
+    folder.mkdir(parents=True)
+    (folder / GOOD.name).write_bytes(GOOD.read_bytes())
+    (folder / "back").symlink_to(tmp_path / "notices")  # a loop: notices/county/back -> notices
+    from extractor.db import expand_paths
+
+    assert expand_paths([str(tmp_path / "notices" / "**" / "*.txt")]) == [str(folder / GOOD.name)]
