@@ -18,6 +18,7 @@ from .model import InputError, Source
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBER = 100 * 1024 * 1024
+MAX_ZIP_TOTAL = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_PDF_PAGES = 3000
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -375,6 +376,10 @@ def _check_zip(path: Path) -> None:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > MAX_ZIP_MEMBER or (info.file_size > 10_000_000 and ratio > MAX_ZIP_RATIO):
                     raise InputError(f"refused: {info.filename} would unpack to {info.file_size // 1_048_576} MB (zip bomb?)")
+            total = sum(info.file_size for info in zf.infolist())
+            if total > MAX_ZIP_TOTAL:
+                raise InputError(f"refused: its parts would unpack to {total // 1_048_576} MB in all "
+                                 f"(limit {MAX_ZIP_TOTAL // 1_048_576} MB; zip bomb?)")
     except zipfile.BadZipFile as exc:
         raise InputError(f"damaged zip in .docx ({exc})") from None
 

@@ -155,3 +155,19 @@ def test_a_glob_does_not_follow_a_link_loop(tmp_path):
     from extractor.db import expand_paths
 
     assert expand_paths([str(tmp_path / "notices" / "**" / "*.txt")]) == [str(folder / GOOD.name)]
+
+
+def test_a_docx_of_many_large_parts_is_refused_by_its_total(tmp_path):
+    """Each part under the per-part limit, all of them together far over the total: refused before unpacking."""
+    import zipfile
+
+    bomb = tmp_path / "parts.docx"
+    with zipfile.ZipFile(ROOT / "corpora" / "henan-xuchang-2019-chanyejijuqu.docx") as zin, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        for i in range(30):  # 30 parts of 9.99 MB of zeros: each compresses to a few KB
+            zout.writestr(f"word/media/part{i}.bin", b"\0" * 9_990_000)
+    result = run_cli("ingest", "--db", tmp_path / "c.db", bomb, GOOD)
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    assert f"error: {bomb}: refused: its parts would unpack to 286 MB in all (limit 200 MB; zip bomb?)" in result.stderr
