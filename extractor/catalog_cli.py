@@ -54,7 +54,9 @@ LIST_FORMATS = click.Choice(["table", "csv", "json"])
 @click.option("--name", help="Name of the notice read from standard input (PATH '-').")
 @click.option("--jobs", type=click.IntRange(1, 64), default=lambda: os.cpu_count() or 1,
               show_default="the number of cores", help="Worker processes that read and extract.")
-def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int) -> None:
+@click.option("--timeout", type=click.FloatRange(0), default=120.0, show_default=True,
+              help="Seconds one file may take to read and extract before it fails (0: no limit).")
+def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, timeout: float) -> None:
     """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
     from .db import Summary, expand_paths
 
@@ -62,6 +64,7 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int) ->
     stdin = (sys.stdin.buffer.read() if sys.stdin is not None else b"") if "-" in files else None
     summary = Summary()
     with _open(db_path) as catalog:
+        catalog.timeout = timeout or None
         run_id = catalog.start_run(paths)
         with _progress() as progress:
             task = progress.add_task("Ingesting", total=len(files), file="")

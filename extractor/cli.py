@@ -25,14 +25,16 @@ def cli() -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
-def extract(files: tuple[str, ...], fmt: str) -> None:
+@click.option("--timeout", type=click.FloatRange(0), default=120.0, show_default=True,
+              help="Seconds one file may take before it fails (0: no limit).")
+def extract(files: tuple[str, ...], fmt: str, timeout: float) -> None:
     """Extract everything from FILES and print it (JSON per EXTRACTION.md with --format json)."""
     from .pipeline import extract_file
     from .report import render_text
 
     failures: list[tuple[str, str]] = []
     results = [document.to_json() if fmt == "json" else render_text(document)
-               for document in each_document(files, extract_file, failures)]
+               for document in each_document(files, lambda p: extract_file(p, timeout or None), failures)]
     if fmt == "json" and results:
         click.echo(json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=2))
     elif fmt == "text":

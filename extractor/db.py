@@ -559,14 +559,13 @@ def _bug(exc: Exception) -> str:
     return f"extraction failed ({type(exc).__name__}: {exc})"
 
 
-def _extract(path: str) -> tuple[Document | None, Any, str]:
+def _extract(path: str, timeout: float | None) -> tuple[Document | None, Any, str]:
     """Read and process one file in a worker: the document and its text signature, or the reason it failed."""
     from .identity import signature
-    from .pipeline import process
-    from .readers import read
+    from .pipeline import extract_file
 
     try:
-        document = process(read(path))
+        document = extract_file(path, timeout)
         document.index = fts.document_terms(document)
         # the writer needs neither the tokens (indexed above), the paragraphs, the offset map nor the source text
         slim = replace(document, tokens=[], paragraphs=[], mapped=Mapped(document.text, []),
@@ -600,6 +599,8 @@ class Catalog:
         self._group = False  # an ingest batch holds a transaction that groups whole notices
         self._fts_notice: dict[int, list[fts.Row]] = {}  # index rows of the notice being written
         self._fts_group: dict[int, list[fts.Row]] = {}  # index rows of the group's written notices
+        #: Seconds one file may take to read and extract (None: no limit).
+        self.timeout: float | None = None
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, create: bool = True) -> "Catalog":
@@ -832,20 +833,19 @@ class Catalog:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             pending: collections.deque[Any] = collections.deque()
             for item in itertools.islice(waiting, IN_FLIGHT * jobs):
-                pending.append((item, pool.apply_async(_extract, (item[0],))))
+                pending.append((item, pool.apply_async(_extract, (item[0], self.timeout))))
             while pending:  # at most IN_FLIGHT documents per worker wait for the writer: memory stays flat
                 (path, digest, key), result = pending.popleft()
                 for item in itertools.islice(waiting, 1):
-                    pending.append((item, pool.apply_async(_extract, (item[0],))))
+                    pending.append((item, pool.apply_async(_extract, (item[0], self.timeout))))
                 yield path, digest, key, result.get()
 
     def ingest_file(self, path: str | Path, run_id: int | None = None) -> Outcome:
         """Ingest one file; raises InputError when it cannot be read."""
-        from .pipeline import process
-        from .readers import read
+        from .pipeline import extract_file
 
         digest, key = _identify(path)
-        return self._ingest(digest, key, lambda: process(read(path)), run_id, str(path))
+        return self._ingest(digest, key, lambda: extract_file(path, self.timeout), run_id, str(path))
 
     def ingest_bytes(self, data: bytes, name: str, run_id: int | None = None) -> Outcome:
         """Ingest one notice given as bytes (standard input)."""

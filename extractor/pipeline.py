@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +17,7 @@ from . import metadata as md
 from . import obligations as ob
 from . import quantities as qt
 from .indicators import money_kind
-from .model import Document, Mapped, Source
+from .model import Document, InputError, Mapped, Source
 from .normalise import normalise
 from .readers import read
 from .segment import is_title_line, paragraphs, review_heading, SectionIndex, sections, sentences
@@ -93,6 +97,32 @@ def to_spacy(document: Document) -> Any:
     return doc
 
 
-def extract_file(path: str | Path) -> Document:
-    """Read and process one file; raises InputError for unreadable input."""
-    return process(read(path))
+#: Seconds one file may take to read and extract before it fails (``--timeout``).
+DEFAULT_TIMEOUT = 120.0
+
+
+def extract_file(path: str | Path, timeout: float | None = None) -> Document:
+    """Read and process one file; raises InputError for unreadable input or one that takes over ``timeout``
+    seconds."""
+    with within(timeout):
+        return process(read(path))
+
+
+@contextlib.contextmanager
+def within(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`InputError` when the block runs longer than ``seconds`` (a timer signal, so only in a
+    process's main thread on a Unix; elsewhere the block runs unbounded)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise InputError(f"took longer than {seconds:g} s to read and extract (--timeout): not extracted")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -171,3 +171,14 @@ def test_a_docx_of_many_large_parts_is_refused_by_its_total(tmp_path):
     result = run_cli("ingest", "--db", tmp_path / "c.db", bomb, GOOD)
     assert result.exit_code == 1 and "1 added" in result.stdout
     assert f"error: {bomb}: refused: its parts would unpack to 286 MB in all (limit 200 MB; zip bomb?)" in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_over_its_time_budget_fails_and_the_batch_goes_on(tmp_path, jobs):
+    slow = tmp_path / "long.txt"
+    slow.write_text(GOOD.read_text(encoding="utf-8") * 150, encoding="utf-8")  # a notice pasted 150 times
+    copy = tmp_path / GOOD.name
+    copy.write_bytes(GOOD.read_bytes())
+    result = run_cli("ingest", "--db", tmp_path / "c.db", "--jobs", jobs, "--timeout", "2", slow, copy)
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    assert f"error: {slow}: took longer than 2 s to read and extract (--timeout): not extracted" in result.stderr
