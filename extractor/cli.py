@@ -23,7 +23,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(0), default=120.0, show_default=True,
               help="Seconds one file may take before it fails (0: no limit).")
@@ -64,7 +64,7 @@ def finish(failures: list[tuple[str, str]]) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True)
 @click.option("--sentences", is_flag=True, help="Also list every sentence with its offsets.")
 def segment(files: tuple[str, ...], sentences: bool) -> None:
     """Print the heading tree the parser saw in FILES."""
