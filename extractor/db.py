@@ -761,17 +761,38 @@ class Catalog:
         paths = list(paths)
         extracted = self._extract_ahead(paths, jobs) if jobs > 1 else iter(())
         ahead = next(extracted, None)
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._group, opened, pending = True, time.monotonic(), 0
-        try:
+        with self._grouped() as written:
             for path in paths:
                 outcome, ahead = self._ingest_one(path, run_id, stdin, name, ahead, extracted)
-                pending += 1
-                if pending >= GROUP_NOTICES or time.monotonic() - opened > GROUP_SECONDS:
-                    self._commit_group()
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    opened, pending = time.monotonic(), 0
+                written()
                 yield outcome
+
+    def write(self, items: Iterable[tuple[Document, str, str, Any]], run_id: int | None = None) -> Iterator[Outcome]:
+        """Store extracted documents ``(document, digest, path, signature)`` as ingest does: each notice whole,
+        notices committed in groups."""
+        with self._grouped() as written:
+            for document, digest, path, sig in items:
+                outcome = self.ingest_document(document, digest, path, run_id, sig=sig)
+                written()
+                yield outcome
+
+    @contextlib.contextmanager
+    def _grouped(self) -> Iterator[Callable[[], None]]:
+        """A transaction committed every :data:`GROUP_NOTICES` notices or :data:`GROUP_SECONDS`; the function it
+        yields is called after each notice."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._group, opened, pending = True, time.monotonic(), 0
+
+        def written() -> None:
+            nonlocal opened, pending
+            pending += 1
+            if pending >= GROUP_NOTICES or time.monotonic() - opened > GROUP_SECONDS:
+                self._commit_group()
+                self.conn.execute("BEGIN IMMEDIATE")
+                opened, pending = time.monotonic(), 0
+
+        try:
+            yield written
         finally:
             self._commit_group()
             self._group = False
