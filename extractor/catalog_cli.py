@@ -56,7 +56,10 @@ LIST_FORMATS = click.Choice(["table", "csv", "json"])
               show_default="the number of cores", help="Worker processes that read and extract.")
 @click.option("--timeout", type=click.FloatRange(0), default=120.0, show_default=True,
               help="Seconds one file may take to read and extract before it fails (0: no limit).")
-def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, timeout: float) -> None:
+@click.option("--report", "report_to", type=click.Path(file_okay=False), is_flag=False, flag_value="outputs/reports",
+              default=None, help="Also write the review page of each notice added (default folder: outputs/reports).")
+def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, timeout: float,
+           report_to: str | None) -> None:
     """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
     from .db import Summary, expand_paths
 
@@ -72,6 +75,11 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, ti
                 summary.add(outcome)
                 progress.update(task, advance=1, file=Path(outcome.path).name)
         catalog.finish_run(run_id, summary)
+        if report_to:
+            from .report.page import write
+
+            added = [r[0] for r in catalog.conn.execute("SELECT id FROM documents WHERE run_id = ?", [run_id])]
+            write(catalog, added, Path(report_to))
     from .compare.render import yuan
 
     money = (f"; funding committed: {yuan(summary.one_off_yuan) or '0元'} one-off, "
@@ -189,13 +197,7 @@ def _console(wide: bool = False) -> Any:
 def show(doc: str, db_path: str, fmt: str) -> None:
     """Print one notice (id, hash prefix, doc number or title substring) with all that was extracted."""
     with _open_existing(db_path) as catalog:
-        found = catalog.find_documents(doc)
-        if not found:
-            raise click.ClickException(f"no notice matches {doc!r}")
-        if len(found) > 1:
-            listing = "\n".join(f"  {d['id']}: {d['title'] or d['name']} ({d['doc_number'] or '-'})" for d in found)
-            raise click.ClickException(f"{len(found)} notices match {doc!r}; pick one by id:\n{listing}")
-        data = catalog.document(found[0]["id"])
+        data = catalog.document(_one_document(catalog, doc)["id"])
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -269,6 +271,37 @@ def runs(db_path: str, fmt: str) -> None:
     emit(rows, ["id", "started_at", "finished_at", "arguments", "added", "merged", "unchanged", "replaced", "failed",
                 "obligations", "targets", "amounts", "deadlines"], fmt, f"Runs ({len(rows)})",
          shown=["id", "finished_at", "arguments", "added", "merged", "failed", "obligations"])
+
+
+@click.command()
+@click.argument("docs", nargs=-1)
+@db_option
+@click.option("--all", "every", is_flag=True, help="A page for every notice in the catalog.")
+@click.option("--output", type=click.Path(file_okay=False), default="outputs/reports", show_default=True,
+              help="Folder of the pages (and their index.html).")
+def report(docs: tuple[str, ...], db_path: str, every: bool, output: str) -> None:
+    """Write the review page of notices (id, doc number or title words): the text with every extracted item
+    highlighted, side tables that jump to their spans, and an index of all notices."""
+    from .report.page import write
+
+    if not docs and not every:
+        raise click.UsageError("name notices (id, doc number or title words) or give --all")
+    with _open_existing(db_path) as catalog:
+        ids = [r[0] for r in catalog.conn.execute("SELECT id FROM documents ORDER BY id")] if every else \
+            [_one_document(catalog, doc)["id"] for doc in docs]
+        pages = write(catalog, ids, Path(output))
+    click.echo(f"wrote {len(pages)} review page(s) and {Path(output) / 'index.html'}")
+
+
+def _one_document(catalog: Catalog, ref: str) -> dict[str, Any]:
+    """The one notice ``ref`` names, or a one-line error listing the candidates."""
+    found = catalog.find_documents(ref)
+    if not found:
+        raise click.ClickException(f"no notice matches {ref!r}")
+    if len(found) > 1:
+        listing = "\n".join(f"  {d['id']}: {d['title'] or d['name']} ({d['doc_number'] or '-'})" for d in found)
+        raise click.ClickException(f"{len(found)} notices match {ref!r}; pick one by id:\n{listing}")
+    return found[0]
 
 
 @click.command("browse-metadata")
@@ -360,5 +393,5 @@ def lineage(db_path: str, fmt: str) -> None:
 
 def register(group: click.Group) -> None:
     """Add the catalog commands to the main command group."""
-    for command in (ingest, search, show, departments, failures, runs, browse_metadata, compare, lineage):
+    for command in (ingest, search, show, report, departments, failures, runs, browse_metadata, compare, lineage):
         group.add_command(command)

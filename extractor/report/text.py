@@ -1,7 +1,7 @@
 """Plain-text renderings of a document for people."""
 from __future__ import annotations
 
-from .model import Document
+from ..model import Document
 
 
 def render_tree(document: Document, with_sentences: bool = False) -> str:

@@ -1,0 +1,111 @@
+"""The review page of a notice (issue 12), opened in a real headless Chromium: every item of the catalog is one
+highlighted span over its own characters, and the side tables jump to them."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from extractor.catalog_cli import register
+from extractor.db import Catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+OUTPUTS = ROOT / "outputs"
+TABLES = {"obligation": "obligations", "target": "targets", "amount": "amounts", "deadline": "deadlines"}
+
+
+def run_cli(*args: object):
+    group = click.Group()
+    register(group)
+    return CliRunner().invoke(group, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("review")
+    db, pages = folder / "catalog.db", folder / "reports"
+    files = [CORPORA / "neimenggu-wuhai-2022-gaoxinqu.txt", CORPORA / "neimenggu-eerduosi-2023-gongyeyuanqu-fanti.txt"]
+    result = run_cli("ingest", "--db", db, *files, "--report", pages)
+    assert result.exit_code == 0, result.output
+    return db, pages
+
+
+def _items(db: Path, doc_id: int) -> dict[str, dict[str, str]]:
+    """id -> text of every item of a notice, per kind (departments: the name as read)."""
+    with Catalog.open(db) as catalog:
+        found = {kind: {str(i): t for i, t in catalog.conn.execute(
+            f"SELECT id, text FROM {table} WHERE document_id = ?", [doc_id])} for kind, table in TABLES.items()}
+        found["department"] = {f"{o}-{p}": n for o, p, n in catalog.conn.execute(
+            "SELECT od.obligation_id, od.position, od.name FROM obligation_departments od "
+            "JOIN obligations o ON o.id = od.obligation_id WHERE o.document_id = ?", [doc_id])}
+    return found
+
+
+def test_pages_and_index_are_written(built):
+    db, pages = built
+    assert sorted(p.name for p in pages.iterdir()) == ["index.html", "notice-1.html", "notice-2.html"]
+    index = (pages / "index.html").read_text(encoding="utf-8")
+    assert 'href="notice-1.html"' in index and "乌海政发〔2022〕23号" in index
+    page = (pages / "notice-1.html").read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link " not in page  # opens from disk, no network
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+def test_every_item_is_one_span_over_its_own_text_in_a_real_browser(built):
+    from playwright.sync_api import sync_playwright
+
+    db, pages = built
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        fetched: list[str] = []
+        page.route("http*://**", lambda route: (fetched.append(route.request.url), route.abort()))
+        for doc_id in (1, 2):
+            page.goto((pages / f"notice-{doc_id}.html").as_uri())
+            shown = page.evaluate("""() => {
+                const spans = {};
+                for (const m of document.querySelectorAll('#text mark')) {
+                    const key = m.dataset.kind + ' ' + m.dataset.id;
+                    let own = '';  // the span's characters without those of the spans it holds that are not parts of it
+                    for (const node of m.childNodes) {
+                        own += node.nodeType === 3 ? node.textContent
+                             : (node.dataset && node.dataset.id === m.dataset.id ? '' : node.textContent);
+                    }
+                    spans[key] = (spans[key] || '') + own;
+                }
+                return spans;
+            }""")
+            items = _items(db, doc_id)
+            for kind, expected in items.items():
+                got = {key.split(" ", 1)[1]: text for key, text in shown.items() if key.startswith(kind + " ")}
+                assert set(got) == set(expected), kind
+                if kind == "department":  # as written: 工信局 for the 市工信局 a list implies
+                    assert all(expected[i].endswith(got[i]) for i in got)
+                else:
+                    assert got == expected, kind
+        # the traditional-script notice shows its original characters on hover
+        titles = page.evaluate("() => Array.from(document.querySelectorAll('#text mark[title*=\"原文\"]')).map(m => m.title)")
+        assert titles and any("發" in t or "區" in t or "業" in t for t in titles)
+        # a click on a table row scrolls to its span and flashes it
+        page.goto((pages / "notice-1.html").as_uri())
+        row = page.locator("tr[data-ref^='department:']").last
+        ref = row.get_attribute("data-ref").split(":")
+        row.click()
+        span = page.locator(f"#text mark[data-kind='{ref[0]}'][data-id='{ref[1]}']").first
+        page.wait_for_timeout(200)
+        box = span.bounding_box()
+        assert box and 0 <= box["y"] <= 900 and "flash" in span.get_attribute("class")
+        page.screenshot(path=str(OUTPUTS / "review-page.png"))
+        assert errors == [] and fetched == []
+        browser.close()
