@@ -304,6 +304,41 @@ def _one_document(catalog: Catalog, ref: str) -> dict[str, Any]:
     return found[0]
 
 
+@click.group()
+def review() -> None:
+    """Corrections made on review pages."""
+
+
+@review.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--gold", type=click.Path(file_okay=False), default="outputs/gold", show_default=True,
+              help="Folder where the corrected notice is written as a gold file that evaluate scores.")
+def review_apply(file: str, db_path: str, gold: str) -> None:
+    """Put the corrections exported from a review page into the catalog (kept apart from the extracted rows, applied
+    over them, applied again on re-ingest) and write the corrected notice as a gold file."""
+    data = json.loads(Path(file).read_text(encoding="utf-8"))
+    try:
+        document, changes = data["document"], data["review"]
+    except (KeyError, TypeError):
+        raise click.ClickException(f"{file}: not corrections exported from a review page") from None
+    with _open_existing(db_path) as catalog:
+        row = catalog.db["documents"].get(document["id"]) if catalog.db["documents"].count_where(
+            "id = ?", [document["id"]]) else None
+        if row is None or (row["doc_number"], row["title"]) != (document.get("doc_number"), document.get("title")):
+            raise click.ClickException(f"{file}: notice #{document['id']} is not in {db_path} as it was reviewed")
+        catalog.correct(row["id"], changes.get("removed", []), changes.get("added", []))
+        corrected = catalog.contract(row["id"])
+    for items in corrected.values():
+        for item in items if isinstance(items, list) else []:
+            item.pop("id", None)
+    target = Path(gold) / f"{document.get('name') or row['id']}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(corrected, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"{len(changes.get('removed', []))} marked wrong, {len(changes.get('added', []))} added -> "
+               f"{db_path}; gold file {target}")
+
+
 @click.command("browse-metadata")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -393,5 +428,6 @@ def lineage(db_path: str, fmt: str) -> None:
 
 def register(group: click.Group) -> None:
     """Add the catalog commands to the main command group."""
-    for command in (ingest, search, show, report, departments, failures, runs, browse_metadata, compare, lineage):
+    for command in (ingest, search, show, report, review, departments, failures, runs, browse_metadata, compare,
+                    lineage):
         group.add_command(command)

@@ -47,6 +47,14 @@ KINDS = SEARCH_KINDS
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 #: SQL for the place a notice speaks for (documents aliased ``d``): its county, else its city, else its province.
 PLACE = "coalesce(d.county, d.city, d.province, '?')"
+#: Columns of each item table in the extraction contract's JSON.
+CONTRACT = {
+    "amounts": ("value_yuan", "value_yuan_max", "recurrence", "role", "text", "sentence", "start", "end", "section"),
+    "deadlines": ("date", "recurrence", "text", "sentence", "start", "end", "section"),
+    "targets": ("indicator", "value", "value_max", "unit", "comparator", "change", "year", "text", "sentence",
+                "start", "end", "section"),
+    "obligations": ("text", "deadline", "start", "end", "section"),
+}
 #: A sum in yuan as a report writes it (5000万元, 2.5亿元), in SQL so views show it in any SQLite client.
 _YUAN = ("CASE WHEN {v} IS NULL THEN NULL WHEN abs({v}) >= 1e8 THEN printf('%g亿元', {v} / 1e8) "
          "WHEN abs({v}) >= 1e4 THEN printf('%g万元', {v} / 1e4) ELSE printf('%g元', {v}) END")
@@ -352,8 +360,18 @@ def _v7(db: sqlite_utils.Database) -> None:
         FROM amounts a JOIN documents d ON d.id = a.document_id WHERE a.role = 'funding'""")
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """Corrections an analyst made on a review page: kept apart from the extracted rows, applied over them, and
+    applied again when the notice is re-ingested."""
+    db["corrections"].create({"id": int, "document_id": int, "kind": str, "action": str, "text": str, "start": int,
+                              "end": int, "at": str}, pk="id", foreign_keys=[("document_id", "documents", "id")])
+    db["corrections"].create_index(["document_id"])
+    for table in ("targets", "amounts", "deadlines"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN reviewed TEXT")  # 'added' for an item an analyst added
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -910,6 +928,17 @@ class Catalog:
             old = self._source("path = ?", path)
             if old and old["hash"] == digest:
                 return Outcome(shown, "unchanged", old["document_id"])
+            if old and not self.conn.execute("SELECT 1 FROM sources WHERE document_id = ? AND id != ?",
+                                             [old["document_id"], old["id"]]).fetchone():
+                # the one file of a notice changed: read again into the same record (its links and an analyst's
+                # corrections stay with it)
+                self.db.execute("DELETE FROM sources WHERE id = ?", [old["id"]])
+                self.delete_document(old["document_id"], keep_row=True)
+                outcome = self._insert(document, digest, path, run_id, sig, doc_id=old["document_id"])
+                self._add_source(outcome.document_id, digest, path, document.source.format,
+                                 document.source.name or Path(path).name, document.source.encoding, run_id)
+                outcome.path, outcome.status = shown, "replaced"
+                return outcome
             if old:
                 self._drop_source(old)
             meta, source = document.metadata, document.source
@@ -1011,6 +1040,7 @@ class Catalog:
             self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", [doc_id])
         self.db.execute("DELETE FROM links WHERE child_id = ?", [doc_id])
         if not keep_row:
+            self.db.execute("DELETE FROM corrections WHERE document_id = ?", [doc_id])
             self.db.execute("DELETE FROM links WHERE parent_id = ?", [doc_id])
             self.db.execute("UPDATE citations SET cited_document_id = NULL WHERE cited_document_id = ?", [doc_id])
             self.db.execute("DELETE FROM sources WHERE document_id = ?", [doc_id])
@@ -1130,10 +1160,12 @@ class Catalog:
             {t: [(r["sentence_start"], r["sentence_end"]) for r in values] for t, values in items.items()})
         rows = list(fts.rows(doc_id, found, {"obligations": [o["id"] for o in obligations],
                                              **{t: [r["id"] for r in values] for t, values in items.items()}}))
-        if self._group:
+        corrected = self.conn.execute("SELECT 1 FROM corrections WHERE document_id = ? LIMIT 1", [doc_id]).fetchone()
+        if self._group and not corrected:
             self._fts_notice[doc_id] = rows
         else:
             fts.add(self.conn, rows)
+            self._apply_corrections(doc_id)  # an analyst's corrections outlive a re-ingest
         counts = {"obligations": len(obligations), "targets": len(document.targets), "amounts": len(document.amounts),
                   "deadlines": len(document.deadlines)}
         return Outcome(path, "added", doc_id, **counts, empty=not meta.title and not any(counts.values()))
@@ -1318,6 +1350,78 @@ class Catalog:
                 "LEFT JOIN documents d ON d.id = c.cited_document_id WHERE c.document_id = :document_id "
                 "ORDER BY c.start IS NULL, c.start", by_doc)),
         }
+
+    def contract(self, doc_id: int) -> dict[str, Any]:
+        """A stored notice as the extraction contract's JSON (``extract --format json``): metadata and items,
+        corrections included, each item with its catalog ``id``."""
+        q = self.conn.execute
+        title, number, city, province, date = q("SELECT title, doc_number, city, province, date_written FROM "
+                                                "documents WHERE id = ?", [doc_id]).fetchone()
+        cited = [r[0] for r in q("SELECT doc_number FROM citations WHERE document_id = ? AND doc_number IS NOT NULL "
+                                 "ORDER BY start IS NULL, start", [doc_id])]
+        out: dict[str, Any] = {"metadata": {"title": title, "doc_number": number, "city": city, "province": province,
+                                            "date_written": date, "cited_doc_numbers": list(dict.fromkeys(cited))}}
+        for table, columns in CONTRACT.items():
+            cursor = q(f'SELECT id, {", ".join(f"[{c}]" for c in columns)} FROM {table} WHERE document_id = ? '
+                       "ORDER BY start", [doc_id])
+            names = [c[0] for c in cursor.description]
+            out[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+        names = {}
+        for oid, name in q("SELECT od.obligation_id, od.name FROM obligation_departments od JOIN obligations o "
+                           "ON o.id = od.obligation_id WHERE o.document_id = ? ORDER BY od.position", [doc_id]):
+            names.setdefault(oid, []).append(name)
+        for o in out["obligations"]:
+            o["departments"] = names.get(o["id"], [])
+        return out
+
+    def correct(self, doc_id: int, removed: list[dict[str, Any]], added: list[dict[str, Any]]) -> None:
+        """Record an analyst's corrections of a notice (items ``{kind, text, start, end}`` marked wrong or added)
+        and apply them over its extracted rows."""
+        with self._transaction():
+            self._write("corrections", [{"document_id": doc_id, "kind": c["kind"], "action": action,
+                                         "text": c["text"], "start": c["start"], "end": c["end"], "at": _now()}
+                                        for action, items in (("remove", removed), ("add", added)) for c in items])
+            self._apply_corrections(doc_id)
+
+    def _apply_corrections(self, doc_id: int) -> None:
+        """Apply a notice's recorded corrections over its rows (after ingest, and again after a re-ingest):
+        wrong items go, added ones come in marked ``reviewed = 'added'``; its index rows and place follow."""
+        rows = self.conn.execute("SELECT kind, action, text, start, \"end\" FROM corrections WHERE document_id = ? "
+                                 "ORDER BY id", [doc_id]).fetchall()
+        if not rows:
+            return
+        fts.remove(self.conn, doc_id)
+        text = self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0] or ""
+        for kind, action, item, start, end in rows:
+            if kind == "department":
+                owner = self.conn.execute('SELECT id FROM obligations WHERE document_id = ? AND start <= ? AND "end" > ? '
+                                          "ORDER BY start DESC LIMIT 1", [doc_id, start, start]).fetchone()
+                if owner and action == "remove":
+                    self.conn.execute("DELETE FROM obligation_departments WHERE obligation_id = ? AND name LIKE '%' || ?",
+                                      [owner[0], item])
+                elif owner:
+                    from .departments import canonical
+
+                    unit = canonical(item)
+                    position = self.conn.execute("SELECT coalesce(max(position), -1) + 1 FROM obligation_departments "
+                                                 "WHERE obligation_id = ?", [owner[0]]).fetchone()[0]
+                    city = self.conn.execute("SELECT city FROM documents WHERE id = ?", [doc_id]).fetchone()[0] or ""
+                    self._write("obligation_departments", [{
+                        "obligation_id": owner[0], "position": position, "name": item, "role": "joins",
+                        "department_id": self._body(unit.canonical, city, unit.function, unit.level)}])
+                continue
+            table = {"target": "targets", "amount": "amounts", "deadline": "deadlines"}[kind]
+            if action == "remove":
+                self.conn.execute(f'DELETE FROM {table} WHERE document_id = ? AND start = ? AND "end" = ? AND text = ?',
+                                  [doc_id, start, end, item])
+            elif text[start:end] == item and not self.conn.execute(
+                    f'SELECT 1 FROM {table} WHERE document_id = ? AND start = ? AND "end" = ?', [doc_id, start, end]
+            ).fetchone():  # added where the text still reads so, and not extracted meanwhile
+                self._write(table, [{"id": self._next_id(table), "document_id": doc_id, "text": item, "start": start,
+                                     "end": end, "sentence": item, "sentence_start": start, "sentence_end": end,
+                                     "reviewed": "added"}])
+        fts.add(self.conn, fts.stored_rows(self.conn, doc_id))
+        self._stale(doc_id)
 
     def departments(self, city: str | None = None, function: str | None = None) -> list[dict[str, Any]]:
         """Bodies per city with how many obligations each leads and joins."""

@@ -2,6 +2,7 @@
 highlighted span over its own characters, and the side tables jump to them."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,10 @@ def run_cli(*args: object):
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("review")
     db, pages = folder / "catalog.db", folder / "reports"
-    files = [CORPORA / "neimenggu-wuhai-2022-gaoxinqu.txt", CORPORA / "neimenggu-eerduosi-2023-gongyeyuanqu-fanti.txt"]
+    files = []
+    for name in ("neimenggu-wuhai-2022-gaoxinqu.txt", "neimenggu-eerduosi-2023-gongyeyuanqu-fanti.txt"):
+        files.append(folder / name)  # copies: one is changed later, as a user's file would be
+        files[-1].write_bytes((CORPORA / name).read_bytes())
     result = run_cli("ingest", "--db", db, *files, "--report", pages)
     assert result.exit_code == 0, result.output
     return db, pages
@@ -107,5 +111,69 @@ def test_every_item_is_one_span_over_its_own_text_in_a_real_browser(built):
         box = span.bounding_box()
         assert box and 0 <= box["y"] <= 900 and "flash" in span.get_attribute("class")
         page.screenshot(path=str(OUTPUTS / "review-page.png"))
+        corrections = _review_by_script(page)
         assert errors == [] and fetched == []
         browser.close()
+    _apply_and_reingest(db, corrections)
+
+
+def _review_by_script(page) -> dict:
+    """In review mode: mark the first amount wrong, select the signing date and add it as a deadline, export."""
+    page.click("#review-toggle")
+    first = page.locator("#text mark[data-kind='amount']").first
+    wrong = {"id": first.get_attribute("data-id"), "text": first.inner_text()}
+    first.click()
+    assert "wrong" in first.get_attribute("class")
+    page.evaluate("""() => {
+        const text = document.getElementById('text');
+        const start = text.textContent.lastIndexOf('2022年8月11日'), end = start + '2022年8月11日'.length;
+        const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let total = 0, n;
+        while ((n = walker.nextNode())) {
+            const len = n.textContent.length;
+            if (total <= start && start < total + len) range.setStart(n, start - total);
+            if (total < end && end <= total + len) { range.setEnd(n, end - total); break; }
+            total += len;
+        }
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+    }""")
+    page.click("button[data-add='deadline']")
+    page.click("#export")
+    exported = json.loads(page.input_value("#corrections"))
+    assert [r["id"] for r in exported["review"]["removed"]] == [wrong["id"]]
+    assert all(str(a.get("id")) != wrong["id"] for a in exported["amounts"])
+    assert exported["review"]["added"] == [{"kind": "deadline", "start": exported["review"]["added"][0]["start"],
+                                            "end": exported["review"]["added"][0]["start"] + 10, "text": "2022年8月11日"}]
+    assert {"text": "2022年8月11日", "reviewed": "added"}.items() <= exported["deadlines"][-1].items()
+    assert exported["document"]["name"] == "neimenggu-wuhai-2022-gaoxinqu"
+    return exported
+
+
+def _apply_and_reingest(db: Path, corrections: dict) -> None:
+    """review apply puts the corrections in the catalog and a gold file; they outlive a re-ingest of the file."""
+    folder = db.parent
+    path = folder / "corrections.json"
+    path.write_text(json.dumps(corrections, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("review", "apply", path, "--db", db, "--gold", folder / "gold")
+    assert result.exit_code == 0 and "1 marked wrong, 1 added" in result.output, result.output
+    removed = corrections["review"]["removed"][0]
+
+    def state():
+        with Catalog.open(db) as catalog:
+            amounts = {(r["start"], r["text"]) for r in catalog.db["amounts"].rows_where("document_id = 1")}
+            added = [(r["text"], r["reviewed"]) for r in catalog.db["deadlines"].rows_where("reviewed = 'added'")]
+            hits = catalog.search("2022年8月11日", kind="deadline")
+            return amounts, added, [h.text for h in hits], catalog.db["corrections"].count
+
+    amounts, added, hits, kept = state()
+    assert (removed["start"], removed["text"]) not in amounts and added == [("2022年8月11日", "added")]
+    assert "2022年8月11日" in hits and kept == 2
+    gold = json.loads((folder / "gold" / "neimenggu-wuhai-2022-gaoxinqu.json").read_text(encoding="utf-8"))
+    assert "2022年8月11日" in [d["text"] for d in gold["deadlines"]]
+    assert removed["text"] not in [a["text"] for a in gold["amounts"] if a["start"] == removed["start"]]
+    changed = folder / "neimenggu-wuhai-2022-gaoxinqu.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n")  # the file changes; the notice is read again
+    assert "1 replaced" in run_cli("ingest", "--db", db, changed).output
+    assert state() == (amounts, added, hits, kept)

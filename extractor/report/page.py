@@ -9,6 +9,7 @@ is one file, with no network and no server (Jinja2 template, its script and styl
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,7 @@ def marked(text: str, found: Iterable[Span], anchors: dict[int, list[str]]) -> M
         part = parts.get(id(s), 0)
         parts[id(s)] = part + 1
         title = s.note + (f"\n原文: {s.original}" if s.original else "")
-        out.append(f'<mark data-kind="{s.kind}" data-id="{escape(s.id)}"'
+        out.append(f'<mark data-kind="{s.kind}" data-id="{escape(s.id)}" data-start="{s.start}" data-end="{s.end}"'
                    + (f' data-part="{part}"' if part else "") + f' title="{escape(title)}">')
         stack.append(s)
 
@@ -178,8 +179,12 @@ def render(catalog: Catalog, doc_id: int) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     by_kind = {k: [s for s in sorted(found, key=lambda s: s.start) if s.kind == k] for k in KINDS}
+    contract = {"document": {"id": doc_id, "title": doc["title"], "doc_number": doc["doc_number"],
+                             "name": Path(doc["path"] or f"notice-{doc_id}").stem}, **catalog.contract(doc_id)}
     return env.get_template("review.html.j2").render(doc=doc, text=marked(doc["text"] or "", found, anchors),
-                                                     sections=sections, spans=by_kind, kinds=KINDS)
+                                                     sections=sections, spans=by_kind, kinds=KINDS,
+                                                     contract=Markup(json.dumps(contract, ensure_ascii=False)
+                                                                     .replace("</", "<\\/")))
 
 
 def write(catalog: Catalog, doc_ids: Iterable[int], folder: Path) -> list[Path]:
