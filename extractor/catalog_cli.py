@@ -343,13 +343,24 @@ def review_apply(file: str, db_path: str, gold: str) -> None:
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write (default: metadata.json beside the catalog).")
-def browse_metadata(db_path: str, output: str | None) -> None:
+@click.option("--public", type=click.Path(dir_okay=False),
+              help="Also write a copy of the catalog fit to publish beyond this machine at this path: file paths and "
+                   "run command lines removed, and metadata with arbitrary SQL off and the run tables closed.")
+def browse_metadata(db_path: str, output: str | None, public: str | None) -> None:
     """Write Datasette metadata (canned queries): datasette CATALOG --metadata FILE."""
     with _open_existing(db_path) as catalog:
         data = catalog.browse_metadata(Path(db_path).stem)
+        if public:
+            catalog.publish(Path(public))
     target = Path(output) if output else Path(db_path).with_name("metadata.json")
     target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"wrote {target}; run: datasette {db_path} --metadata {target}")
+    if public:
+        with _open_existing(public) as published:
+            shown = published.browse_metadata(Path(public).stem, public=True)
+        meta = Path(public).with_name(Path(public).stem + "-metadata.json")
+        meta.write_text(json.dumps(shown, ensure_ascii=False, indent=2), encoding="utf-8")
+        click.echo(f"wrote {public} and {meta}; publish: datasette {public} --metadata {meta} --host 0.0.0.0")
 
 
 COMPARE_FORMATS = ["table", "markdown", "csv", "xlsx", "html", "json", "ics"]

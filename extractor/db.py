@@ -1459,13 +1459,37 @@ class Catalog:
             run_id = row[0]
         return list(self.db.query("SELECT run_id, path, reason, at FROM failures WHERE run_id = ? ORDER BY id", [run_id]))
 
-    def browse_metadata(self, name: str) -> dict[str, Any]:
+    def browse_metadata(self, name: str, public: bool = False) -> dict[str, Any]:
         """Datasette metadata for this catalog (database ``name``): table descriptions, label columns, facets,
-        hidden tables, canned queries (see ``patterns/catalog.toml``)."""
+        hidden tables, canned queries (see ``patterns/catalog.toml``). ``public``: arbitrary SQL off and the tables
+        of runs, failures and file copies closed."""
         data = toml("catalog")
         tables: dict[str, dict[str, Any]] = {t: {"description": text} for t, text in data["tables"].items()}
         for table, shown in data["display"].items():
             tables.setdefault(table, {}).update(shown)
         for table in fts.TABLES:
             tables[table].update({"fts_table": f"{table}_fts", "fts_pk": "id"})
-        return {"title": data["title"], "databases": {name: {"queries": data["queries"], "tables": tables}}}
+        database: dict[str, Any] = {"queries": data["queries"], "tables": tables}
+        if public:
+            database["allow_sql"] = False
+            for table in ("runs", "failures", "sources", "corrections"):
+                tables.setdefault(table, {}).update({"allow": False, "hidden": True})
+        return {"title": data["title"], "databases": {name: database}}
+
+    def publish(self, path: Path) -> None:
+        """A copy of the catalog without what only this machine should know: file paths (a file's name stays),
+        run command lines and failures."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        self.conn.execute("VACUUM INTO ?", [str(path)])
+        copy = sqlite3.connect(path)
+        try:
+            with copy:
+                copy.execute("UPDATE documents SET path = name")
+                copy.execute("UPDATE sources SET path = name")
+                copy.execute("UPDATE runs SET arguments = NULL")
+                copy.execute("DELETE FROM failures")
+            copy.execute("VACUUM")  # nothing of the removed text left in free pages
+        finally:
+            copy.close()

@@ -128,3 +128,34 @@ def test_datasette_in_a_real_browser(datasette, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_public_copy_keeps_this_machine_to_itself(tmp_path):
+    """browse-metadata --public: a copy without file paths, command lines or failures, and metadata with SQL off
+    and the run tables closed."""
+    import click
+    from click.testing import CliRunner
+
+    from extractor.catalog_cli import register
+
+    group = click.Group()
+    register(group)
+    db, public = tmp_path / "catalog.db", tmp_path / "site" / "policies.db"
+    assert CliRunner().invoke(group, ["ingest", "--db", str(db), str(CORPORA / "county")]).exit_code == 0
+    result = CliRunner().invoke(group, ["browse-metadata", "--db", str(db), "--public", str(public)])
+    assert result.exit_code == 0, result.output
+    raw = public.read_bytes()
+    assert str(CORPORA).encode("utf-16-le") not in raw and str(CORPORA).encode("utf-8") not in raw
+    import json
+
+    metadata = json.loads(public.with_name("policies-metadata.json").read_text(encoding="utf-8"))
+    ds = datasette_app.Datasette([str(public)], metadata=metadata)
+
+    async def status(path: str) -> int:
+        return (await ds.client.get(path)).status_code
+
+    assert asyncio.run(status("/policies/documents.json")) == 200
+    assert asyncio.run(status("/policies/runs.json")) == 403
+    assert asyncio.run(status("/policies.json?sql=select+path+from+sources")) in (400, 403)
+    rows = get_json(ds, "/policies/documents.json?_shape=array")
+    assert [r["path"] for r in rows] == ["jilin-tonghua-liuhe-2023-zhongdianchanye.txt"]
