@@ -84,7 +84,7 @@ def canonical(name: str) -> Department:
 @lru_cache(maxsize=4096)
 def _canonical(name: str) -> Department:
     lex = lexicon()
-    for i in range(len(name)):
+    for i in range(max(0, len(name) - _longest_key()), len(name)):  # no longer suffix can be a known body
         key = name[i:]
         if key in lex.by_key:
             prefix = name[:i]
@@ -93,6 +93,11 @@ def _canonical(name: str) -> Department:
                 prefix = prefix[:-1]
             return Department(name, prefix + body, function, _level(prefix))
     return Department(name, name, "其他", _level(name))
+
+
+@lru_cache(maxsize=1)
+def _longest_key() -> int:
+    return max(map(len, lexicon().by_key))
 
 
 def _level(prefix: str) -> str:

@@ -154,6 +154,11 @@ def _longest_bodies(text: str, start: int) -> str:
     return best
 
 
+#: Longest clause read as a list of bodies before 负责/牵头 (a list of a dozen bodies is shorter): a longer one
+#: is prose, and checking it would cost its length squared.
+MAX_SUBJECT = 200
+
+
 def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list[_Marking]:
     """由X负责… governs its sentence; X负责… opening a clause governs up to the next such duty."""
     found = []
@@ -175,7 +180,7 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
         head = _HEADING_MARKER.match(text, start, m.start())
         start = head.end() if head else start
         subject = text[start:m.start()]
-        if not subject or "由" in subject or any(s <= start < e for s, e in taken):
+        if not subject or len(subject) > MAX_SUBJECT or "由" in subject or any(s <= start < e for s, e in taken):
             continue
         names = dep.split(subject)
         if names and _bare("".join(names)) == _bare(subject) and all(dep.is_body(n) for n in names):

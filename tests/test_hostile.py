@@ -182,3 +182,20 @@ def test_a_file_over_its_time_budget_fails_and_the_batch_goes_on(tmp_path, jobs)
     result = run_cli("ingest", "--db", tmp_path / "c.db", "--jobs", jobs, "--timeout", "2", slow, copy)
     assert result.exit_code == 1 and "1 added" in result.stdout
     assert f"error: {slow}: took longer than 2 s to read and extract (--timeout): not extracted" in result.stderr
+
+
+def test_a_long_run_of_duty_clauses_costs_its_length(tmp_path):
+    """市工信局牵头 written 3,200 times in one line: extraction stays within a CPU limit set by the OS (it used to
+    take its length squared)."""
+    import resource
+
+    path = tmp_path / "duties.txt"
+    path.write_text("市工信局牵头" * 3200, encoding="utf-8")
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+
+    result = subprocess.run([sys.executable, "-m", "extractor", "extract", str(path)], capture_output=True, text=True,
+                            preexec_fn=limits, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-500:]
