@@ -497,11 +497,16 @@ def expand_paths(arguments: Iterable[str]) -> list[str]:
             paths.append(arg)
             continue
         p = Path(arg)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and \
-                        child.suffix.lower() in SUPPORTED + REPORTED_IN_FOLDERS:
-                    paths.append(str(child))
+        try:
+            is_dir = p.is_dir()
+        except OSError:  # under a folder that cannot be read: reported when its turn comes
+            paths.append(arg)
+            continue
+        if is_dir:  # a subfolder that cannot be read is listed, to be reported as such
+            found = [Path(folder) / name for folder, _, names in os.walk(p, onerror=lambda e: paths.append(e.filename))
+                     for name in names if not name.startswith(".")
+                     and Path(name).suffix.lower() in SUPPORTED + REPORTED_IN_FOLDERS]
+            paths.extend(str(child) for child in sorted(found) if child.is_file())
         elif not p.exists() and glob.has_magic(arg):
             matches = sorted(map(str, _glob(p)))
             paths.extend(expand_paths(matches) if matches else [arg])

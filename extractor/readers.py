@@ -6,6 +6,7 @@ Each reader returns a :class:`Source`; a file that cannot be read raises
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import zipfile
 from collections import Counter
@@ -517,10 +518,14 @@ _READERS: dict[str, Callable[[Path], Source]] = {
 def read(path: str | Path) -> Source:
     """Read any supported file; raises InputError with the reason otherwise."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("no such file")
-    if p.is_dir():
-        raise InputError("is a folder, not a file")
+    try:
+        if not p.exists():
+            raise InputError("no such file")
+        if p.is_dir():
+            raise InputError("is a folder, not a file" if os.access(p, os.R_OK | os.X_OK)
+                             else "a folder that cannot be read (permission denied)")
+    except PermissionError:
+        raise InputError("cannot be reached (permission denied)") from None
     if not p.is_file():  # stat follows links: /dev/zero behind a .txt name, a FIFO, a socket
         raise InputError("not a regular file (a device, FIFO or socket): not read")
     reader = _READERS.get(p.suffix.lower())
