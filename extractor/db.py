@@ -16,6 +16,7 @@ import contextlib
 import glob
 import hashlib
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -368,6 +369,7 @@ def _v8(db: sqlite_utils.Database) -> None:
     db["corrections"].create_index(["document_id"])
     for table in ("targets", "amounts", "deadlines"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN reviewed TEXT")  # 'added' for an item an analyst added
+    db.execute("ALTER TABLE documents ADD COLUMN pages TEXT")  # a PDF's page starts in the text, as JSON
 
 
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
@@ -1090,6 +1092,7 @@ class Catalog:
             "date_written": meta.date_written, "date_published": meta.date_published, "validity": meta.validity,
             "index_number": meta.index_number, "topic": meta.topic, "text": text, "signature": sig.tobytes(),
             "run_id": run_id, "ingested_at": _now(),
+            "pages": json.dumps(document.pages) if document.pages else None,
         }
         if doc_id is None:
             doc_id = self._next_id("documents")

@@ -29,6 +29,7 @@ class Source:
     text: str
     encoding: str | None = None
     name: str | None = None
+    pages: list[int] | None = None  # for a PDF, the offset in ``text`` where each page begins
 
 
 @dataclass
@@ -182,6 +183,7 @@ class Document:
     targets: list[Target] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     index: dict[str, list[str]] | None = None  # search index terms by table, when a worker computed them
+    pages: list[int] | None = None  # for a PDF, the offset in ``text`` where each page begins
 
     @property
     def text(self) -> str:

@@ -78,7 +78,8 @@ def process(source: Source, timings: dict[str, float] | None = None) -> Document
         if not item.sentence:
             item.sentence = ctx.sentence(item.start).text
     document = Document(source, mapped, meta, secs, paragraphs(text), sents, tokens,
-                        amounts=amounts, deadlines=deadlines, targets=targets, obligations=obligations)
+                        amounts=amounts, deadlines=deadlines, targets=targets, obligations=obligations,
+                        pages=[bisect.bisect_left(mapped.origin, p) for p in source.pages] if source.pages else None)
     if timings is not None:
         for stage, seconds in (("normalise", normalised - clock), ("segment", segmented - normalised),
                                ("extract", time.perf_counter() - segmented)):

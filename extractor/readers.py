@@ -298,8 +298,9 @@ def _strip_running(pages: list[list[_Line]], heights: list[float]) -> list[list[
     return out
 
 
-def _join_lines(lines: list[_Line]) -> str:
-    """Join lines the layout broke mid-sentence; keep real paragraph ends and right-aligned lines."""
+def _join_lines(lines: list[_Line], starts: list[int] | None = None) -> str:
+    """Join lines the layout broke mid-sentence; keep real paragraph ends and right-aligned lines (``starts``
+    receives the offset in the result where each line begins)."""
     if not lines:
         return ""
     right = sorted(x1 for *_, x1 in lines if x1 is not None)
@@ -307,7 +308,10 @@ def _join_lines(lines: list[_Line]) -> str:
     full = right[int(len(right) * 0.9)] if right else 0
     margin = left[int(len(left) * 0.1)] if left else 0
     parts: list[str] = []
+    at = 0
     for i, (_, text, x0, x1) in enumerate(lines):
+        if starts is not None:
+            starts.append(at)
         parts.append(text)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         broken = (x1 is not None and x0 is not None and nxt is not None and nxt[2] is not None
@@ -315,7 +319,12 @@ def _join_lines(lines: list[_Line]) -> str:
                   and not text.endswith(_SENTENCE_END) and "|" not in text
                   and not _HEADING_START.match(nxt[1]) and "|" not in nxt[1])
         parts.append("" if broken else "\n")
-    return "".join(parts).strip()
+        at += len(text) + (0 if broken else 1)
+    joined = "".join(parts)
+    if starts is not None:
+        lead = len(joined) - len(joined.lstrip())
+        starts[:] = [max(0, s - lead) for s in starts]
+    return joined.strip()
 
 
 def _encrypted(exc: BaseException) -> bool:
@@ -356,11 +365,17 @@ def read_pdf(path: Path) -> Source:
         raise InputError(f"damaged PDF ({type(exc).__name__}: {str(exc)[:80]})") from None
     if chars == 0:
         raise InputError("扫描件, 无文字层: the PDF has no text layer (scanned images only)")
-    lines = [ln for page in _strip_running(pages, heights) for ln in page]
-    text = _join_lines(lines)
+    kept = _strip_running(pages, heights)
+    lines = [ln for page in kept for ln in page]
+    starts: list[int] = []
+    text = _join_lines(lines, starts)
     if not text.strip():
         raise InputError("PDF has no text")
-    return Source(str(path), "pdf", text, None)
+    firsts, count = [], 0  # where each page's first line begins in the text
+    for page in kept:
+        firsts.append(starts[count] if count < len(starts) else len(text))
+        count += len(page)
+    return Source(str(path), "pdf", text, None, pages=firsts)
 
 
 # ---------------------------------------------------------------- docx -----

@@ -177,3 +177,22 @@ def _apply_and_reingest(db: Path, corrections: dict) -> None:
     changed.write_bytes(changed.read_bytes() + b"\n")  # the file changes; the notice is read again
     assert "1 replaced" in run_cli("ingest", "--db", db, changed).output
     assert state() == (amounts, added, hits, kept)
+
+
+def test_a_pdf_notice_shows_the_page_of_each_item(tmp_path):
+    import pdfplumber
+
+    from extractor.report.page import spans
+
+    pdf = CORPORA / "neimenggu-wuhai-2022-gaoxinqu.pdf"
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, pdf, "--report", tmp_path / "reports").exit_code == 0
+    with pdfplumber.open(pdf) as document:
+        last_page = len(document.pages)
+    with Catalog.open(db) as catalog:
+        _, found = spans(catalog, 1)
+    found.sort(key=lambda s: s.start)
+    pages = [s.page for s in found]
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] == last_page > 1
+    page = (tmp_path / "reports" / "notice-1.html").read_text(encoding="utf-8")
+    assert f"(p. {last_page})" in page

@@ -9,6 +9,7 @@ is one file, with no network and no server (Jinja2 template, its script and styl
 """
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class Span:
     note: str
     original: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    page: int | None = None
 
 
 def _departments(catalog: Catalog, doc_id: int, text: str) -> list[Span]:
@@ -95,6 +97,12 @@ def spans(catalog: Catalog, doc_id: int) -> tuple[dict[str, Any], list[Span]]:
                           facts={"date": date, "kind": kind}))
     found += _departments(catalog, doc_id, doc["text"] or "")
     _originals(doc, found)
+    pages = json.loads(catalog.conn.execute("SELECT pages FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+                       or "null")
+    if pages:  # a PDF: the page each item stands on
+        for s in found:
+            s.page = bisect.bisect_right(pages, s.start)
+            s.note += f" (p. {s.page})"
     return doc, found
 
 
