@@ -370,6 +370,7 @@ def _v8(db: sqlite_utils.Database) -> None:
     for table in ("targets", "amounts", "deadlines"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN reviewed TEXT")  # 'added' for an item an analyst added
     db.execute("ALTER TABLE documents ADD COLUMN pages TEXT")  # a PDF's page starts in the text, as JSON
+    db.execute("CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (finished_at)")  # runs left by a killed writer
 
 
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
