@@ -59,9 +59,9 @@ COLUMNS: dict[str, list[Column]] = {
                  ("date", lambda h: h.date), ("issuer", lambda h: h.details.get("issuer"))],
 }
 #: Columns left out of the terminal table unless ``--wide`` (raw figures the formatted ones already show).
-NARROW_SKIP = {"value_yuan", "payer", "doc_number"}
+NARROW_SKIP = {"value_yuan", "payer"}
 #: Widest a column may be in the terminal table (display columns), so the text column keeps its room.
-NARROW_WIDTH = {"notice": 18, "title": 30, "indicator": 14, "purpose": 10, "departments": 24, "section": 10,
+NARROW_WIDTH = {"notice": 18, "doc_number": 12, "title": 30, "indicator": 14, "purpose": 10, "departments": 24, "section": 10,
                 "recurrence": 10, "date": 10, "due": 10, "deadline": 10}
 #: The column that holds the hit's own text: the highlighted snippet in the table, the whole text elsewhere.
 TEXT = {"obligation": "task", "target": "sentence", "amount": "sentence", "deadline": "what is due"}
