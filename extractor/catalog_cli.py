@@ -162,9 +162,9 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
             click.echo(f"note: the query has more than {MAX_QUERY_WORDS} words; its first {MAX_QUERY_WORDS} are searched",
                        err=True)
         hits = catalog.search(query, kind=kind, limit=limit or None, **filters)
-        total = catalog.count(query, kind=kind, **filters) if limit and len(hits) == limit else len(hits)
+        total, exact = catalog.count(query, kind=kind, **filters) if limit and len(hits) == limit else (len(hits), True)
         if not hits and kind == "obligation" and query.strip() and not (department or function or due_before or due_after):
-            elsewhere = catalog.count(query, kind="document", **filters)
+            elsewhere = catalog.count(query, kind="document", **filters)[0]
     if fmt == "json":
         click.echo(json.dumps([shown.to_json(h) for h in hits], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -179,7 +179,7 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
     else:
         _console(wide).print(shown.table(hits, kind, wide=wide, show_sentence=show_sentence))
         more = f" (--limit {min(total, 10 * limit)} or --limit 0 for more)" if total > len(hits) else ""
-        click.echo(f"{len(hits)} of {total} hit{'s' if total != 1 else ''}{more}", err=True)
+        click.echo(f"{len(hits)} of {total:,}{'' if exact else '+'} hit{'s' if total != 1 else ''}{more}", err=True)
 
 
 def _console(wide: bool = False) -> Any:

@@ -59,6 +59,8 @@ CONTRACT = {
 #: A sum in yuan as a report writes it (5000万元, 2.5亿元), in SQL so views show it in any SQLite client.
 _YUAN = ("CASE WHEN {v} IS NULL THEN NULL WHEN abs({v}) >= 1e8 THEN printf('%g亿元', {v} / 1e8) "
          "WHEN abs({v}) >= 1e4 THEN printf('%g万元', {v} / 1e4) ELSE printf('%g元', {v}) END")
+#: Matches a filtered search is counted over (newest first), so a total never costs a scan of a common word.
+COUNT_WINDOW = 20_000
 #: Words of a query searched for; the rest of a longer query is left out (the CLI says so).
 MAX_QUERY_WORDS = 32
 #: A ranked search scores the newest this many matches first (see :meth:`Catalog._ranked`).
@@ -1242,13 +1244,25 @@ class Catalog:
 
     def count(self, query: str = "", kind: str = "obligation", city: str | None = None,
               department: str | None = None, function: str | None = None, due_before: str | None = None,
-              due_after: str | None = None, doc: str | None = None) -> int:
-        """How many hits :meth:`search` has in all, without a limit."""
+              due_after: str | None = None, doc: str | None = None) -> tuple[int, bool]:
+        """How many hits :meth:`search` has in all, and whether that is exact: a query with filters is counted
+        over its newest :data:`COUNT_WINDOW` matches (a lower bound when it has more)."""
         k, tokens = _KINDS[kind], query_words(query)[:MAX_QUERY_WORDS] if query.strip() else []
         if query.strip() and not tokens:
-            return 0
+            return 0, True
+        filters = (city, department, function, due_before, due_after, doc)
+        if tokens and not any(filters):  # every FTS match is a hit: counted in the index alone
+            table = f"{k.table}_fts"
+            return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?",
+                                     [fts_query(tokens)]).fetchone()[0], True
         sql, params = self._search_sql(k, kind, tokens, city, department, function, due_before, due_after, doc, None)
-        return self.conn.execute(f"SELECT count(*) FROM ({sql})", {**params, "floor": 0}).fetchone()[0]
+        floor = None
+        if tokens:
+            table = f"{k.table}_fts"
+            floor = self.conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC "
+                                      "LIMIT 1 OFFSET ?", [params["match"], COUNT_WINDOW - 1]).fetchone()
+        found = self.conn.execute(f"SELECT count(*) FROM ({sql})", {**params, "floor": floor[0] if floor else 0})
+        return found.fetchone()[0], floor is None
 
     def _search_sql(self, k: _Kind, kind: str, tokens: list[str], city: str | None, department: str | None,
                     function: str | None, due_before: str | None, due_after: str | None, doc: str | None,

@@ -96,3 +96,18 @@ def test_a_common_word_is_ranked_over_the_newest_matches(grown, monkeypatch):
             "SELECT rowid FROM obligations_fts WHERE obligations_fts MATCH '\"企业\"' ORDER BY rowid DESC")]
         assert len(matches) > 32 and len(top) == 5
         assert all(hit.id >= matches[31] for hit in top)  # window of 4, then 32: the newest 32 matches
+
+
+def test_a_count_never_scans_a_common_word(grown, monkeypatch):
+    """Without filters every FTS match is a hit, counted in the index; with filters the count runs over the newest
+    matches and says when it is a lower bound."""
+    import extractor.db
+
+    with Catalog.open(grown) as catalog:
+        everything = catalog.search("企业", limit=None)
+        assert catalog.count("企业") == (len(everything), True)
+        jinan = len(catalog.search("企业", city="济南", limit=None))
+        assert catalog.count("企业", city="济南") == (jinan, True)
+        monkeypatch.setattr(extractor.db, "COUNT_WINDOW", 10)
+        bound, exact = catalog.count("企业", city="济南")
+        assert not exact and bound <= jinan
