@@ -196,3 +196,18 @@ def test_a_pdf_notice_shows_the_page_of_each_item(tmp_path):
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] == last_page > 1
     page = (tmp_path / "reports" / "notice-1.html").read_text(encoding="utf-8")
     assert f"(p. {last_page})" in page
+
+
+def test_an_item_added_in_review_shows_on_the_page(tmp_path):
+    """An amount an analyst added carries no figures yet: the page says where it came from."""
+    from extractor.report.page import render
+
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, CORPORA / "neimenggu-baotou-2022-gaoxinqu.txt").exit_code == 0
+    with Catalog.open(db) as catalog:
+        text = catalog.conn.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
+        at = text.index("资金支持")
+        catalog.correct(1, [], [{"kind": "amount", "text": "资金支持", "start": at, "end": at + 4}])
+        page = render(catalog, 1)
+        added = catalog.conn.execute("SELECT id FROM amounts WHERE reviewed = 'added'").fetchone()[0]
+    assert f'data-kind="amount" data-id="{added}"' in page and "added in review" in page

@@ -87,8 +87,9 @@ def spans(catalog: Catalog, doc_id: int) -> tuple[dict[str, Any], list[Span]]:
     for aid, start, end, atext, value_yuan, role, recurrence, purpose in q(
             'SELECT id, start, "end", text, value_yuan, role, recurrence, purpose FROM amounts WHERE document_id = ?',
             [doc_id]):
+        money = f"{yuan(value_yuan)} ({value_yuan:,.0f} 元)" if value_yuan is not None else "added in review"
         found.append(Span("amount", str(aid), start, end, atext,
-                          f"{yuan(value_yuan)} ({value_yuan:,.0f} 元), {role}" + (f", {recurrence}" if recurrence else "")
+                          f"{money}, {role or '—'}" + (f", {recurrence}" if recurrence else "")
                           + (f", {purpose}" if purpose else ""),
                           facts={"yuan": value_yuan, "role": role, "recurrence": recurrence, "purpose": purpose}))
     for did, start, end, dtext, date, kind in q(
