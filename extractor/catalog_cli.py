@@ -57,7 +57,8 @@ LIST_FORMATS = click.Choice(["table", "csv", "json"])
 @click.option("--timeout", type=click.FloatRange(0), default=120.0, show_default=True,
               help="Seconds one file may take to read and extract before it fails (0: no limit).")
 @click.option("--report", "report_to", type=click.Path(file_okay=False), is_flag=False, flag_value="outputs/reports",
-              default=None, help="Also write the review page of each notice added (default folder: outputs/reports).")
+              default=None, help="Also write the review page of each notice added: --report alone writes under "
+                                 "outputs/reports, --report=DIR under DIR.")
 def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, timeout: float,
            report_to: str | None) -> None:
     """Add notices to the catalog: files, folders (recursive), globs, or '-' for standard input."""
