@@ -11,13 +11,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .compare.render import number, yuan
+from .compare.render import COMPARATORS, number, yuan
 from .db import Hit
 
 Column = tuple[str, Callable[[Hit], Any]]
 
-#: Comparators as a report writes them.
-COMPARATORS = {">=": "≥", "<=": "≤", "~": "约", "range": "–"}
 
 
 def departments(hit: Hit) -> str:
@@ -46,7 +44,7 @@ COLUMNS: dict[str, list[Column]] = {
     "obligation": [*_NOTICE, ("section", lambda h: h.section), ("task", lambda h: h.text),
                    ("departments", departments), ("deadline", lambda h: h.deadline)],
     "target": [*_NOTICE, ("indicator", lambda h: h.details.get("indicator")),
-               ("comparator", lambda h: COMPARATORS.get(h.details.get("comparator"), h.details.get("comparator"))),
+               ("comparator", lambda h: COMPARATORS.get(h.details.get("comparator")) or h.details.get("comparator")),
                ("value", _value), ("unit", lambda h: h.details.get("unit")), ("year", lambda h: h.details.get("year")),
                ("change", lambda h: h.details.get("change")), ("sentence", lambda h: h.text)],
     "amount": [*_NOTICE, ("amount", _amount), ("value_yuan", lambda h: h.details.get("value_yuan")),

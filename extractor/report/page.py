@@ -179,14 +179,18 @@ def _outline(catalog: Catalog, doc_id: int) -> tuple[list[dict[str, Any]], dict[
     return sections, anchors
 
 
-def render(catalog: Catalog, doc_id: int) -> str:
-    """The review page of one notice."""
+def _templates() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                       autoescape=select_autoescape(["html", "j2"]))
+
+
+def render(catalog: Catalog, doc_id: int) -> str:
+    """The review page of one notice."""
     doc, found = spans(catalog, doc_id)
     sections, anchors = _outline(catalog, doc_id)
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+    env = _templates()
     by_kind = {k: [s for s in sorted(found, key=lambda s: s.start) if s.kind == k] for k in KINDS}
     contract = {"document": {"id": doc_id, "title": doc["title"], "doc_number": doc["doc_number"],
                              "name": Path(doc["path"] or f"notice-{doc_id}").stem}, **catalog.contract(doc_id)}
@@ -209,8 +213,6 @@ def write(catalog: Catalog, doc_ids: Iterable[int], folder: Path) -> list[Path]:
 
 def write_index(catalog: Catalog, folder: Path) -> Path:
     """The index page: every notice with its place, date and counts, linked to its page where one exists."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     rows = [dict(zip(("id", "title", "doc_number", "place", "date", "obligations", "targets", "amounts",
                       "deadlines"), r)) for r in catalog.conn.execute(
         f"""SELECT d.id, d.title, d.doc_number, {PLACE}, d.date_written,
@@ -221,8 +223,7 @@ def write_index(catalog: Catalog, folder: Path) -> Path:
             FROM documents d ORDER BY d.id""")]
     for r in rows:
         r["page"] = f"notice-{r['id']}.html" if (folder / f"notice-{r['id']}.html").exists() else None
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+    env = _templates()
     path = folder / "index.html"
     path.write_text(env.get_template("index.html.j2").render(rows=rows), encoding="utf-8")
     return path
