@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -310,10 +310,7 @@ def _v6(db: sqlite_utils.Database) -> None:
     from .compare import rollup
 
     db["documents"].transform(column_order=DOCUMENT_COLUMNS)
-    have = db["place_targets"].columns_dict
-    for column, kind in rollup.TABLES["place_targets"].items():
-        if column not in have:
-            db["place_targets"].add_column(column, kind)
+    rollup.create(db)
     rollup.refresh(db)
 
 
@@ -375,8 +372,18 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (finished_at)")  # runs left by a killed writer
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """A comparison of every place that reads only rollups: notices per place, funding rollups that carry their
+    sentence, and target rollups indexed in the order a comparison lists them."""
+    from .compare import rollup
+
+    rollup.create(db)
+    rollup.index_keys(db)
+    rollup.refresh(db)
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1464,16 +1471,16 @@ class Catalog:
             {'WHERE ' + ' AND '.join(where) if where else ''}
             GROUP BY p.id ORDER BY p.city, leads DESC, joins DESC, p.canonical""", params))
 
-    def lineage(self, children: str | None = None) -> list[dict[str, Any]]:
+    def lineage(self, children: str | None = None, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Every written or inferred link: parent (doc number, else title), child, place, level, date, how found
-        (``children``: a subquery of the child ids to keep)."""
+        (``children``: a subquery of the child ids to keep, with its ``params``)."""
         return list(self.db.query(f"""
             SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
                    d.doc_number AS child_doc_number, {PLACE} AS place, d.level,
                    d.date_written AS date, l.link, l.score, p.id AS parent_id, d.id AS child_id
             FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
             {f"WHERE l.child_id IN ({children})" if children else ""}
-            ORDER BY p.level, p.id, place, d.id"""))
+            ORDER BY p.level, p.id, place, d.id""", params))
 
     def failures(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """Files that failed (in one run, or in the latest run that had any)."""

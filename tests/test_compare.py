@@ -95,6 +95,14 @@ def test_summary_per_place_agrees_with_every_row(catalog):
         row = by_id[t["target_id"]]
         assert (t["place"], t["indicator"], t["value"], t["year"], t["sentence"]) == \
                (row["place"], row["indicator"], row["value"], row["year"], row["sentence"])
+    by_amount = {m["amount_id"]: m for m in detail.money}
+    assert all(m["sentence"] == by_amount[m["amount_id"]]["sentence"] for m in summary.money)
+    for place in summary.documents:  # notices and copies per place, and the latest notice's title
+        mine = [d for d in detail.documents if d["place"] == place["place"]]
+        latest = max(mine, key=lambda d: (d["date"] or "", d["document_id"]))
+        assert (place["notices"], place["sources"], place["title"]) == \
+               (len(mine), sum(d["sources"] for d in mine), latest["title"])
+    assert summary.places() == detail.places() and summary.lineage == detail.lineage
 
 
 def _rollups(cat: Catalog) -> dict[str, list[tuple]]:

@@ -8,12 +8,14 @@ CSV, XLSX, JSON, an iCalendar file or an HTML report.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import PLACE, Catalog, city_variants
 from ..identity import title_key
 from ..lineage import descendants
+from . import rollup
 
 #: The notices of the comparison under way, kept in a temporary table so every query joins on it.
 SELECTED = "SELECT id FROM temp.compare_ids"
@@ -88,10 +90,24 @@ def _select(catalog: Catalog, cities: list[str] | None, parent: str | None, doc:
 
 
 def _rows(catalog: Catalog, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-    """Rows of a query as dicts, built in one pass (a large comparison returns 100k rows and more)."""
+    """Rows of a query as dicts, built in one pass (a large comparison returns 100k rows and more) with the
+    cyclic garbage collector paused: rows hold no cycles, and its passes over them would cost more than the rows."""
     cursor = catalog.conn.execute(sql, params)
     columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _choose(catalog: Catalog, ids: list[int]) -> None:
+    """Keep these notice ids as the comparison's selection (:data:`SELECTED`)."""
+    catalog.conn.execute("CREATE TEMP TABLE IF NOT EXISTS compare_ids (id INTEGER PRIMARY KEY)")
+    catalog.conn.execute("DELETE FROM temp.compare_ids")
+    catalog.conn.executemany("INSERT INTO temp.compare_ids VALUES (?)", [(i,) for i in ids])
 
 
 def _in(ids: list[int]) -> str:
@@ -218,16 +234,18 @@ def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | Non
     (``detail=False`` asks for that on any selection by place, ``detail=True`` for every row). ``calendar``
     also lists the dated obligations (``due``) for an iCalendar export.
     """
-    ids, parent_row = _select(catalog, cities, parent, doc)
     if parent or doc:
         detail = True
     elif detail is None:
-        detail = len(ids) <= DETAIL_LIMIT
-    catalog.conn.execute("CREATE TEMP TABLE IF NOT EXISTS compare_ids (id INTEGER PRIMARY KEY)")
-    catalog.conn.execute("DELETE FROM temp.compare_ids")
-    catalog.conn.executemany("INSERT INTO temp.compare_ids VALUES (?)", [(i,) for i in ids])
+        where, params = _place_filter(cities) if cities else ("1", [])
+        detail = catalog.conn.execute(f"SELECT count(*) FROM documents d WHERE {where}", params
+                                      ).fetchone()[0] <= DETAIL_LIMIT
     if not detail:
-        return _summary(catalog, ids, cities, indicator, function, (from_year, to_year), calendar)
+        if calendar:  # the dated obligations are listed one by one
+            _choose(catalog, _select(catalog, cities, None, None)[0])
+        return _summary(catalog, cities, indicator, function, (from_year, to_year), calendar)
+    ids, parent_row = _select(catalog, cities, parent, doc)
+    _choose(catalog, ids)
     years = (from_year, to_year)
     out = Comparison(parent=parent_row, documents=_documents(catalog))
     out.targets = _targets(catalog, indicator, years)
@@ -238,8 +256,7 @@ def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | Non
     out.lineage = _lineage(catalog, ids, parent)
     out.due = _due(catalog, years) if calendar else []
     if parent_row:
-        catalog.conn.execute("DELETE FROM temp.compare_ids")
-        catalog.conn.execute("INSERT INTO temp.compare_ids VALUES (?)", [parent_row["id"]])
+        _choose(catalog, [parent_row["id"]])
         out.reference = _targets(catalog, indicator, years)
     catalog.conn.commit()  # end the implicit transaction of the temporary table
     return out
@@ -252,22 +269,31 @@ def _documents(catalog: Catalog) -> list[dict[str, Any]]:
         FROM documents d WHERE d.id IN ({SELECTED}) ORDER BY place, d.date_written, d.id""")
 
 
-def _place_documents(catalog: Catalog) -> list[dict[str, Any]]:
-    """The selected notices per place: how many (and their copies), and the latest one's title, number, level
-    and date (SQLite takes bare columns from the row holding the ``max``)."""
+def _place_documents(catalog: Catalog, cities: list[str] | None) -> list[dict[str, Any]]:
+    """The selected notices per place: how many, with their copies, and the latest one's title, number, level
+    and date."""
+    copies, values = _place_filter(cities, "d") if cities else ("1", [])
+    where, params = _place_filter(cities, "r") if cities else ("1", [])
     return _rows(catalog, f"""
-        SELECT {PLACE} AS place, d.province, d.city, d.county, max(d.date_written) AS date, d.level, d.title,
-               d.doc_number, d.id AS document_id, count(*) AS notices,
-               sum((SELECT count(*) FROM sources s WHERE s.document_id = d.id)) AS sources
-        FROM documents d WHERE d.id IN ({SELECTED}) GROUP BY d.city, d.county, d.province ORDER BY place""")
+        WITH s AS MATERIALIZED (
+          SELECT d.province, d.city, d.county, count(*) AS sources
+          FROM sources s JOIN documents d ON d.id = s.document_id WHERE {copies}
+          GROUP BY d.city, d.county, d.province)
+        SELECT r.place, r.province, r.city, r.county, r.date, r.level, r.title, r.doc_number, r.document_id,
+               r.notices, s.sources
+        FROM place_documents r LEFT JOIN s
+          ON s.province IS r.province AND s.city IS r.city AND s.county IS r.county
+        WHERE {where} ORDER BY r.place""", [*values, *params])
 
 
-def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicator: str | None,
-             function: str | None, years: tuple[int | None, int | None], calendar: bool) -> Comparison:
+def _summary(catalog: Catalog, cities: list[str] | None, indicator: str | None, function: str | None,
+             years: tuple[int | None, int | None], calendar: bool) -> Comparison:
     """Every table of a comparison by place, per place from the rollups (refreshed first where stale)."""
     catalog.refresh_rollups()
     where, params = _place_filter(cities, "r") if cities else ("1", [])
-    out = Comparison(summary=True, documents=_place_documents(catalog), lineage=_lineage(catalog, ids, None))
+    chosen, values = _place_filter(cities, "d") if cities else ("1", [])
+    out = Comparison(summary=True, documents=_place_documents(catalog, cities),
+                     lineage=catalog.lineage(f"SELECT d.id FROM documents d WHERE {chosen}", values))
     filters, extra = [where], list(params)
     if indicator:
         filters.append("(r.indicator LIKE '%' || ? || '%' OR r.wording LIKE '%' || ? || '%' OR r.family = ?)")
@@ -279,12 +305,11 @@ def _summary(catalog: Catalog, ids: list[int], cities: list[str] | None, indicat
                r.mentions
         FROM place_targets r
         WHERE {' AND '.join(filters)} AND coalesce(r.year, ?) BETWEEN ? AND ?
-        ORDER BY r.family IS NULL, r.family, r.indicator, r.place, r.year""", [*extra, lo, lo, hi])
+        ORDER BY {rollup.TARGET_ORDER}""", [*extra, lo, lo, hi])
     out.money = _rows(catalog, f"""
         SELECT r.place, r.purpose, r.kind, r.value_yuan, r.value_yuan_max, r.unit, r.recurrence, r.year,
-               d.title, d.doc_number, a.sentence, a.text, a.section, r.document_id, r.amount_id, r.amounts
-        FROM place_money r JOIN amounts a ON a.id = r.amount_id JOIN documents d ON d.id = r.document_id
-        WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params)
+               r.title, r.doc_number, r.sentence, r.text, r.section, r.document_id, r.amount_id, r.amounts
+        FROM place_money r WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params)
     out.money_totals = _rows(catalog, f"""
         WITH p AS (SELECT r.place, r.purpose, sum(r.value_yuan) AS amount,
                           row_number() OVER (PARTITION BY r.place ORDER BY sum(r.value_yuan) DESC) AS n

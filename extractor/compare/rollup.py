@@ -1,16 +1,17 @@
 """Per-place rollups: what each place commits to, kept up to date at ingest so large comparisons stay fast.
 
 A comparison over a few places reads every target and amount row. Over hundreds of places (a province, or a
-whole catalog) that is hundreds of thousands of rows, so :func:`refresh` keeps four summary tables per place
+whole catalog) that is hundreds of thousands of rows, so :func:`refresh` keeps five summary tables per place
 (province, city, county), brought up to date after each run:
 
 - ``place_targets``: one row per indicator, unit, comparator, change and year, holding the latest notice's
   value, the target it comes from and its sentence (so each cell still traces to its source without a lookup
   per row), and how many targets say it;
 - ``place_money``: funding per purpose, kind, unit, recurrence and year: lump and yearly sums, the largest
-  rate or cap (never summed), and the largest amount as the example;
+  rate or cap (never summed), and the largest amount as the example, with its sentence;
 - ``place_functions``: obligations led and joined per department function, with the bodies;
-- ``place_timeline``: obligations and targets falling due per year and quarter.
+- ``place_timeline``: obligations and targets falling due per year and quarter;
+- ``place_documents``: how many notices, and the latest one's title, number, level and date.
 
 A place whose notices were only added is updated by merging the new notices' rows into its own (:func:`add`:
 sums add up, the latest target and the largest amount win, as a rebuild would choose them), so a run costs what it
@@ -24,6 +25,8 @@ import sqlite_utils
 
 from ..db import PLACE
 
+#: The order of a comparison's targets: by indicator family (unclassified last), indicator, place and year.
+TARGET_ORDER = "family IS NULL, family, indicator, place, year"
 KEY = {"province": str, "city": str, "county": str, "place": str}
 TABLES = {
     "place_targets": {**KEY, "indicator": str, "family": str, "unit": str, "comparator": str, "change": str,
@@ -32,9 +35,12 @@ TABLES = {
                       "wording": str, "section": str},
     "place_money": {**KEY, "purpose": str, "kind": str, "unit": str, "recurrence": str, "year": int,
                     "value_yuan": float, "value_yuan_max": float, "amounts": int, "document_id": int,
-                    "amount_id": int},
+                    "amount_id": int, "title": str, "doc_number": str, "sentence": str, "text": str,
+                    "section": str},
     "place_functions": {**KEY, "function": str, "led": int, "joined": int, "departments": str},
     "place_timeline": {**KEY, "year": int, "quarter": int, "obligations": int, "targets": int},
+    "place_documents": {**KEY, "date": str, "level": str, "title": str, "doc_number": str, "document_id": int,
+                        "notices": int},
 }
 #: The documents ``d`` of the places being refreshed; CROSS JOIN keeps this order, so each table that follows is
 #: searched by its document index rather than scanned.
@@ -59,13 +65,14 @@ _FILL_SQL = {
     "place_money": f"""
         SELECT province, city, county, place, purpose, kind, unit, recurrence, year,
                CASE WHEN kind IN ('lump', 'yearly') THEN total ELSE top END, top_max, amounts, document_id,
-               amount_id
+               amount_id, title, doc_number, sentence, text, section
         FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, coalesce(a.purpose, '其他') AS purpose,
                      a.kind, a.unit, a.recurrence,
                      coalesce(CAST(substr(o.deadline, 1, 4) AS INTEGER),
                               CAST(substr(d.date_written, 1, 4) AS INTEGER)) AS year,
                      sum(a.value_yuan) OVER w AS total, a.value_yuan AS top, a.value_yuan_max AS top_max,
-                     count(*) OVER w AS amounts, d.id AS document_id, a.id AS amount_id,
+                     count(*) OVER w AS amounts, d.id AS document_id, a.id AS amount_id, d.title, d.doc_number,
+                     a.sentence, a.text, a.section,
                      row_number() OVER (w ORDER BY a.value_yuan DESC, a.id) AS n
               FROM {{docs}} CROSS JOIN amounts a ON a.document_id = d.id
               LEFT JOIN obligations o ON o.id = a.obligation_id AND o.deadline GLOB '[0-9][0-9][0-9][0-9]-*'
@@ -93,6 +100,14 @@ _FILL_SQL = {
               FROM {{docs}} CROSS JOIN targets t ON t.document_id = d.id
               WHERE t.year IS NOT NULL)
         GROUP BY province, city, county, year, quarter""",
+    "place_documents": f"""
+        SELECT province, city, county, place, date, level, title, doc_number, document_id, notices
+        FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, d.date_written AS date, d.level, d.title,
+                     d.doc_number, d.id AS document_id, count(*) OVER w AS notices,
+                     row_number() OVER (w ORDER BY d.date_written DESC, d.id DESC) AS n
+              FROM {{docs}}
+              WINDOW w AS (PARTITION BY d.province, d.city, d.county))
+        WHERE n = 1""",
 }
 
 
@@ -105,6 +120,7 @@ _MERGE = {
                     "JOIN amounts a ON a.id = u.amount_id", "a.value_yuan DESC, u.amount_id"),
     "place_functions": (("function",), ("led", "joined"), "", "u.place"),
     "place_timeline": (("year", "quarter"), ("obligations", "targets"), "", "u.place"),
+    "place_documents": (("place",), ("notices",), "", "u.date DESC, u.document_id DESC"),
 }
 
 
@@ -113,17 +129,24 @@ def _fill(table: str, docs: str) -> str:
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create the rollup tables and their indexes."""
+    """Create the rollup tables missing from a catalog, the columns missing from its tables, and their indexes."""
     for name, columns in TABLES.items():
-        db[name].create(columns)
+        if not db[name].exists():
+            db[name].create(columns)
+        have = db[name].columns_dict
+        for column, kind in columns.items():
+            if column not in have:
+                db[name].add_column(column, kind)
         for index in (["province"], ["city"], ["county"]):
-            db[name].create_index(index)
+            db[name].create_index(index, if_not_exists=True)
 
 
 def index_keys(db: sqlite_utils.Database) -> None:
-    """Index each rollup table by place and the first column of its key, where new rows are merged."""
+    """Index each rollup table by place and the first column of its key, where new rows are merged, and the
+    target rollup in the order a comparison lists it."""
     for name, (key, *_) in _MERGE.items():
         db.execute(f"CREATE INDEX IF NOT EXISTS {name}_key ON {name} (city, county, province, {key[0]})")
+    db.execute(f"CREATE INDEX IF NOT EXISTS place_targets_order ON place_targets ({TARGET_ORDER})")
 
 
 def refresh(db: sqlite_utils.Database, places: Iterable[tuple[str | None, str | None, str | None]] | None = None
