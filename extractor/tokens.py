@@ -47,10 +47,9 @@ def _engine() -> tuple[Callable[[str], list[Token]], Callable[[str], bool]]:
         import rjieba
     except ImportError:  # the reference implementation
         return _jieba_engine()
-    cutter = rjieba.Jieba()
-    for word in user_words():
-        cutter.add_word(word, USER_FREQ, None)
-    return (lambda text: cutter.tokenize(text, "default", False)), cutter.has_word
+    for word in user_words():  # into the module's own segmenter: a second one would load the dictionary again
+        rjieba.add_word(word, USER_FREQ, None)
+    return (lambda text: rjieba.tokenize(text, "default", False)), rjieba.has_word
 
 
 def _jieba_engine() -> tuple[Callable[[str], list[Token]], Callable[[str], bool]]:
