@@ -35,17 +35,32 @@ def get_json(ds, path: str):
 
 
 def test_fts_search_through_datasette(datasette):
-    rows = get_json(datasette, "/catalog/obligations.json?_search=科技&_shape=array")
+    rows = get_json(datasette, "/catalog/obligations.json?_search=科技&_sort=id&_shape=array")
     assert len(rows) >= 10
     assert all("科技" in row["text"] for row in rows)
-    assert get_json(datasette, "/catalog/obligations.json?_search=厂房&_shape=array")
+    assert get_json(datasette, "/catalog/obligations.json?_search=厂房&_sort=id&_shape=array")
     # the search box cuts Chinese into the index's words, as the CLI does: a phrase of several words is found
-    phrase = get_json(datasette, "/catalog/documents.json?_search=建设标准化厂房&_shape=array")
+    phrase = get_json(datasette, "/catalog/documents.json?_search=建设标准化厂房&_sort=id&_shape=array")
     assert [row["doc_number"] for row in phrase] == ["赤政发〔2020〕172号"]
-    tasks = get_json(datasette, "/catalog/obligations.json?_search=完善产业园道路&_shape=array")
+    tasks = get_json(datasette, "/catalog/obligations.json?_search=完善产业园道路&_sort=id&_shape=array")
     assert tasks and all("产业园道路" in row["text"] for row in tasks)
-    ranked = get_json(datasette, "/catalog/search_obligations.json?q=完善产业园道路&_shape=array")
-    assert {row["id"] for row in ranked} == {row["id"] for row in tasks}
+
+
+@pytest.mark.parametrize("table, words, query", [("obligations", "科技 创新", "search_obligations"),
+                                                 ("documents", "标准化厂房", "search_documents"),
+                                                 ("targets", "高新技术企业", "search_targets")])
+def test_a_table_search_lists_best_matches_first(datasette, table, words, query):
+    """The search box of a table, with no sort chosen, opens the table's ranked query (best first), keeping the
+    format and shape asked for; the same rows as the table's own search."""
+    moved = asyncio.run(datasette.client.get(f"/catalog/{table}.json?_search={words}&_shape=array"))
+    assert moved.status_code == 302
+    assert moved.headers["location"].startswith(f"/catalog/{query}.json?q=") and "_shape=array" in moved.headers["location"]
+    ranked = get_json(datasette, moved.headers["location"])
+    assert len(ranked) > 0 and [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
+    table_rows = get_json(datasette, f"/catalog/{table}.json?_search={words}&_sort=id&_shape=array&_size=max")
+    assert {r["id"] for r in ranked} == {r["id"] for r in table_rows}
+    page = asyncio.run(datasette.client.get(f"/catalog/{table}?_search={words}"))
+    assert page.status_code == 302 and page.headers["location"].startswith(f"/catalog/{query}?q=")
 
 
 def test_department_aliases_and_labels(datasette):
@@ -121,6 +136,7 @@ def test_datasette_in_a_real_browser(datasette, tmp_path):
             page.screenshot(path=str(outputs / "datasette-department.png"))
             page.goto(f"http://127.0.0.1:{port}/{db.stem}/documents?_search=建设标准化厂房")
             assert page.locator("table.rows-and-columns tbody tr").count() == 1
+            assert "/search_documents?q=" in page.url  # the search box opened the ranked query
             assert "赤峰市人民政府关于促进工业园区高质量发展的若干意见" in page.inner_text("table.rows-and-columns")
             page.screenshot(path=str(outputs / "datasette-search.png"))
             assert errors == []
