@@ -32,7 +32,7 @@ from . import fts
 from .departments import LEVELS
 from .model import DEFAULT_CATALOG, SEARCH_KINDS, Document, InputError, Mapped
 from .patterns import toml
-from .readers import SUPPORTED
+from .readers import SUPPORTED, path_text
 from .tokens import query_words, tokenize
 
 DEFAULT_PATH = DEFAULT_CATALOG
@@ -579,13 +579,19 @@ def _check_catalog_file(path: Path, create: bool) -> None:
 
 def _identify(path: str | Path) -> tuple[str, str]:
     """The content hash and the catalog key (resolved path) of a file; raises InputError when unreadable."""
-    p = Path(path)
-    if not p.is_file() or p.suffix.lower() in REPORTED_IN_FOLDERS:
-        from .readers import read
+    from .readers import read
 
+    p = Path(path)
+    try:
+        regular = p.is_file()
+    except PermissionError:
+        regular = False  # under a folder that cannot be read: read() says so
+    if not regular or p.suffix.lower() in REPORTED_IN_FOLDERS:
         read(p)  # raises with the reason
     try:
-        return hashlib.sha256(p.read_bytes()).hexdigest(), str(p.resolve())
+        return hashlib.sha256(p.read_bytes()).hexdigest(), path_text(p.resolve())
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)") from None
     except OSError as exc:
         raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
 
@@ -841,6 +847,7 @@ class Catalog:
     def _ingest_one(self, path: str, run_id: int, stdin: bytes | None, name: str | None, ahead: Any,
                     extracted: Iterator[Any]) -> tuple[Outcome, Any]:
         """Ingest one path of a batch (extracted ahead by a worker when ``ahead`` is its result)."""
+        shown = path_text(path)
         try:
             if path == "-":
                 outcome = self.ingest_bytes(stdin or b"", name or "stdin", run_id)
@@ -849,15 +856,15 @@ class Catalog:
                 ahead = next(extracted, None)
                 if reason:
                     raise InputError(reason)
-                outcome = self._ingest(digest, key, lambda: document, run_id, path, sig)
+                outcome = self._ingest(digest, key, lambda: document, run_id, shown, sig)
             else:
                 outcome = self.ingest_file(path, run_id)
         except InputError as exc:
-            outcome = Outcome(path, "failed", reason=str(exc))
+            outcome = Outcome(shown, "failed", reason=str(exc))
         except Exception as exc:  # a pipeline bug must not stop the run
-            outcome = Outcome(path, "failed", reason=_bug(exc))
+            outcome = Outcome(shown, "failed", reason=_bug(exc))
         if outcome.status == "failed":
-            self.record_failure(run_id, path, outcome.reason)
+            self.record_failure(run_id, shown, outcome.reason)
         return outcome, ahead
 
     def _extract_ahead(self, paths: list[str], jobs: int) -> Iterator[tuple[str, str, str, tuple[Any, Any, str]]]:
@@ -901,7 +908,7 @@ class Catalog:
         from .pipeline import extract_file
 
         digest, key = _identify(path)
-        return self._ingest(digest, key, lambda: extract_file(path, self.timeout), run_id, str(path))
+        return self._ingest(digest, key, lambda: extract_file(path, self.timeout), run_id, path_text(path))
 
     def ingest_bytes(self, data: bytes, name: str, run_id: int | None = None) -> Outcome:
         """Ingest one notice given as bytes (standard input)."""

@@ -110,7 +110,7 @@ def read_text_bytes(data: bytes) -> tuple[str, str]:
 
 def read_txt(path: Path) -> Source:
     text, encoding = read_text_bytes(_read_bytes(path))
-    return Source(str(path), "txt", text, encoding)
+    return Source(path_text(path), "txt", text, encoding)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -237,7 +237,7 @@ def read_html(path: Path) -> Source:
     text = html_to_text(markup)
     if not text.strip():
         raise InputError("HTML page has no body text")
-    return Source(str(path), "html", text, encoding)
+    return Source(path_text(path), "html", text, encoding)
 
 
 # ----------------------------------------------------------------- pdf -----
@@ -375,7 +375,7 @@ def read_pdf(path: Path) -> Source:
     for page in kept:
         firsts.append(starts[count] if count < len(starts) else len(text))
         count += len(page)
-    return Source(str(path), "pdf", text, None, pages=firsts)
+    return Source(path_text(path), "pdf", text, None, pages=firsts)
 
 
 # ---------------------------------------------------------------- docx -----
@@ -518,7 +518,7 @@ def read_docx(path: Path) -> Source:
     text = "\n".join(lines)
     if not text.strip():
         raise InputError("Word file has no text")
-    return Source(str(path), "docx", text, None)
+    return Source(path_text(path), "docx", text, None)
 
 
 # ---------------------------------------------------------------- entry ----
@@ -528,6 +528,22 @@ _READERS: dict[str, Callable[[Path], Source]] = {
     ".html": read_html, ".htm": read_html, ".shtml": read_html,
     ".pdf": read_pdf, ".docx": read_docx,
 }
+
+
+def path_text(path: str | Path) -> str:
+    """A path as text that can be stored and printed. A file name saved under another encoding (a GBK name from
+    Windows, which Python keeps as escaped bytes) is decoded as GB18030 where it reads so; other stray bytes are
+    shown as ``\\xNN``."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "backslashreplace")
 
 
 def read(path: str | Path) -> Source:
@@ -549,6 +565,8 @@ def read(path: str | Path) -> Source:
                          " (save .doc/.wps/.ofd as .docx or PDF first)")
     try:
         return reader(p)
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)") from None
     except (OSError, MemoryError) as exc:
         raise InputError(f"cannot read ({type(exc).__name__}: {exc})") from None
 

@@ -3,6 +3,7 @@ of the batch ingested, and nothing written where nothing should be. Every odd fi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -199,3 +200,67 @@ def test_a_long_run_of_duty_clauses_costs_its_length(tmp_path):
     result = subprocess.run([sys.executable, "-m", "extractor", "extract", str(path)], capture_output=True, text=True,
                             preexec_fn=limits, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-500:]
+
+
+def test_a_file_named_in_gbk_is_ingested_and_named_in_chinese(tmp_path):
+    """A name saved under GBK (not valid UTF-8) is read, stored and reported by its Chinese name, and the JSON of
+    ``extract`` stays valid UTF-8."""
+    folder = os.fsencode(tmp_path)
+    good = os.fsdecode(folder + b"/" + "柳河实施意见".encode("gbk") + b".txt")
+    empty = os.fsdecode(folder + b"/" + "空白通知".encode("gbk") + b".txt")
+    Path(good).write_bytes(GOOD.read_bytes())
+    Path(empty).write_bytes(b"")
+    db = tmp_path / "c.db"
+    result = run_cli("ingest", "--db", db, "--jobs", "1", tmp_path)
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    assert f"error: {tmp_path / '空白通知.txt'}: empty file" in result.stderr.splitlines()
+    with Catalog.open(db) as catalog:
+        assert [r["name"] for r in catalog.db["sources"].rows] == ["柳河实施意见.txt"]
+        assert [Path(r["path"]).name for r in catalog.failures()] == ["空白通知.txt"]
+    out = subprocess.run([sys.executable, "-m", "extractor", "extract", "--format", "json", good], capture_output=True,
+                         cwd=ROOT)
+    assert out.returncode == 0
+    assert json.loads(out.stdout.decode("utf-8"))["source"]["path"] == str(tmp_path / "柳河实施意见.txt")
+
+
+def _without_privileges() -> list[str]:
+    """A command prefix that runs without the power to bypass file permissions (root keeps it otherwise)."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permissions cannot be dropped")
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-all"]
+
+
+def test_unreadable_files_and_folders_are_named_and_the_rest_is_ingested(tmp_path):
+    """An unreadable file, an unreadable subfolder and a file under it: one line each, exit 1, the readable
+    notice ingested; ``extract`` of a readable and an unreadable file extracts the first and names the second."""
+    (tmp_path / "ok.txt").write_bytes(GOOD.read_bytes())
+    (tmp_path / "noread.txt").write_bytes(GOOD.read_bytes())
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_bytes(GOOD.read_bytes())
+    (tmp_path / "noread.txt").chmod(0)
+    (tmp_path / "locked").chmod(0)
+    try:
+        prefix = _without_privileges()
+        db = tmp_path / "c.db"
+        ingest = subprocess.run([*prefix, sys.executable, "-m", "extractor", "ingest", "--db", str(db), "--jobs", "1",
+                                 str(tmp_path), str(tmp_path / "locked" / "a.txt")],
+                                capture_output=True, text=True, cwd=ROOT)
+        assert ingest.returncode == 1 and "1 added" in ingest.stdout and "3 failed" in ingest.stdout
+        errors = [line for line in ingest.stderr.splitlines() if line.startswith("error:")]
+        assert sorted(errors) == sorted([f"error: {tmp_path / 'locked'}: a folder that cannot be read (permission denied)",
+                                         f"error: {tmp_path / 'noread.txt'}: cannot be read (permission denied)",
+                                         f"error: {tmp_path / 'locked' / 'a.txt'}: cannot be reached (permission denied)"])
+        extract = subprocess.run([*prefix, sys.executable, "-m", "extractor", "extract", "--format", "json",
+                                  str(tmp_path / "ok.txt"), str(tmp_path / "noread.txt")],
+                                 capture_output=True, text=True, cwd=ROOT)
+        assert extract.returncode == 1
+        assert "柳河" in extract.stdout
+        assert extract.stderr.strip().splitlines()[-1] == \
+            f"error: {tmp_path / 'noread.txt'}: cannot be read (permission denied)"
+    finally:
+        (tmp_path / "locked").chmod(0o755)
