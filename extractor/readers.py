@@ -9,6 +9,7 @@ import codecs
 import os
 import re
 import zipfile
+import zlib
 from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -327,20 +328,67 @@ def _join_lines(lines: list[_Line], starts: list[int] | None = None) -> str:
     return joined.strip()
 
 
-def _encrypted(exc: BaseException) -> bool:
-    """Whether pdfminer refused a PDF for its password (the cause may be wrapped in another exception)."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        e = seen.pop()
-        if "Password" in type(e).__name__ or "Encrypt" in type(e).__name__:
-            return True
-        seen += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException)]
-    return False
+def _causes(exc: BaseException) -> list[BaseException]:
+    """An exception and every exception it wraps (pdfplumber wraps pdfminer's, as cause, context or argument)."""
+    seen, todo = [], [exc]
+    while todo:
+        e = todo.pop()
+        seen.append(e)
+        todo += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException) and x not in seen]
+    return seen
+
+
+#: Bytes one PDF stream may inflate to. A page's text never needs more; a decompression bomb would (1.5 MB of
+#: zeros inflate to 1.5 GB).
+MAX_PDF_STREAM = 64 * 1024 * 1024
+
+
+def _too_large() -> InputError:
+    return InputError(f"a PDF stream inflates beyond {MAX_PDF_STREAM >> 20} MB (a decompression bomb): not read")
+
+
+class _BoundedInflate:
+    """A ``zlib.decompressobj`` whose output is counted against :data:`MAX_PDF_STREAM`."""
+
+    def __init__(self) -> None:
+        self._inflate = zlib.decompressobj()
+        self._room = MAX_PDF_STREAM
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self._inflate.decompress(data, self._room + 1)
+        self._room -= len(out)
+        if self._room < 0:
+            raise _too_large()
+        return out
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inflate, name)
+
+
+class _BoundedZlib:
+    """``zlib`` as pdfminer uses it, every inflation bounded by :data:`MAX_PDF_STREAM`; a stream that does not
+    end still raises ``zlib.error``, so pdfminer's own recovery runs as before."""
+
+    decompressobj = _BoundedInflate
+
+    @staticmethod
+    def decompress(data: bytes, *args: int) -> bytes:
+        inflate = _BoundedInflate()
+        out = inflate.decompress(data) + inflate.flush()
+        if not inflate.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(zlib, name)
 
 
 def read_pdf(path: Path) -> Source:
     import pdfplumber
+    from pdfminer import pdftypes
     from pdfminer.pdfparser import PDFSyntaxError
+
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]  # pdfminer inflates whole streams at once
 
     if path.stat().st_size == 0:
         raise InputError("empty file")
@@ -360,7 +408,11 @@ def read_pdf(path: Path) -> Source:
     except PDFSyntaxError as exc:
         raise InputError(f"not a readable PDF ({exc})") from None
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        if _encrypted(exc):
+        causes = _causes(exc)
+        refused = next((e for e in causes if isinstance(e, InputError)), None)
+        if refused is not None:  # a bound of ours, met inside pdfminer
+            raise refused from None
+        if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in causes):
             raise InputError("encrypted PDF (password-protected): not read") from None
         raise InputError(f"damaged PDF ({type(exc).__name__}: {str(exc)[:80]})") from None
     if chars == 0:

@@ -264,3 +264,56 @@ def test_unreadable_files_and_folders_are_named_and_the_rest_is_ingested(tmp_pat
             f"error: {tmp_path / 'noread.txt'}: cannot be read (permission denied)"
     finally:
         (tmp_path / "locked").chmod(0o755)
+
+
+def _bomb_pdf(path: Path, inflated: int) -> None:
+    """A one-page PDF whose content stream inflates to ``inflated`` bytes of spaces (a few hundred KB on disk)."""
+    import zlib
+
+    deflate, chunk, parts = zlib.compressobj(9), b" " * (1 << 20), []
+    for _ in range(inflated >> 20):
+        parts.append(deflate.compress(chunk))
+    stream = b"".join(parts) + deflate.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+def test_a_pdf_decompression_bomb_is_refused_within_a_memory_limit(tmp_path):
+    """A PDF of under 1 MB whose page inflates to 512 MB: one line, exit 1, the notice beside it ingested, all under
+    an address-space limit of 1 GB set by the OS."""
+    import resource
+
+    bomb = tmp_path / "bomb.pdf"
+    _bomb_pdf(bomb, 512 << 20)
+    assert bomb.stat().st_size < 1 << 20
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+
+    result = subprocess.run([sys.executable, "-m", "extractor", "ingest", "--db", str(tmp_path / "c.db"), "--jobs", "1",
+                             str(bomb), str(GOOD)], capture_output=True, text=True, preexec_fn=limits, cwd=ROOT)
+    assert result.returncode == 1 and "1 added" in result.stdout, result.stderr[-500:]
+    assert f"error: {bomb}: a PDF stream inflates beyond 64 MB (a decompression bomb): not read" in result.stderr
+
+
+def test_a_password_protected_pdf_is_named_as_such(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=ROOT / "corpora" / "neimenggu-wuhai-2022-gaoxinqu.pdf")
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    locked = tmp_path / "locked.pdf"
+    with open(locked, "wb") as out:
+        writer.write(out)
+    result = run_cli("ingest", "--db", tmp_path / "c.db", "--jobs", "1", locked, GOOD)
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    assert f"error: {locked}: encrypted PDF (password-protected): not read" in result.stderr.splitlines()
