@@ -6,6 +6,8 @@ the character it came from in the reader's text.
 """
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,14 +36,15 @@ class Source:
 
 @dataclass
 class Mapped:
-    """Text with, for each character, its offset in the source text."""
+    """Text with, for each character, its offset in the source text (8 bytes a character, in an array: a list
+    of ints would take 36)."""
 
     text: str
-    origin: list[int]
+    origin: Sequence[int]
 
     @classmethod
     def identity(cls, text: str) -> "Mapped":
-        return cls(text, list(range(len(text))))
+        return cls(text, array("q", range(len(text))))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of this text back to source offsets."""

@@ -6,6 +6,7 @@ back to the character of the reader's text it came from.
 from __future__ import annotations
 
 import re
+from array import array
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +25,7 @@ def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
     characters point at the start of what they replace.
     """
     parts: list[str] = []
-    origin: list[int] = []
+    origin = array("q")
     pos = 0
     for start, end, repl in edits:
         parts.append(m.text[pos:start])
@@ -34,7 +35,7 @@ def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
             origin.extend(m.origin[start:end])
         else:
             anchor = m.origin[start] if start < len(m.origin) else (m.origin[-1] + 1 if m.origin else 0)
-            origin.extend([anchor] * len(repl))
+            origin.extend(array("q", [anchor]) * len(repl))
         pos = end
     if pos == 0 and not parts:
         return m

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Section, Unit
+from .model import InputError, Section, Unit
 from .normalise import title_ending
 from .patterns import toml
 
@@ -55,8 +55,14 @@ def _plan_title(text: str) -> str | None:
     return None
 
 
+#: Headings one notice may have: a long law has about a thousand articles; a text with more is a pile of
+#: notices or no notice at all, and its heading tree would cost memory out of proportion.
+MAX_SECTIONS = 10_000
+
+
 def sections(text: str) -> list[Section]:
-    """The heading tree: each heading with its stretch of text and path (``二、(一)3.``)."""
+    """The heading tree: each heading with its stretch of text and path (``二、(一)3.``); raises InputError past
+    :data:`MAX_SECTIONS` headings."""
     styles, title_max = _styles()
     plan = _plan_title(text)
     found: list[Section] = []
@@ -94,6 +100,8 @@ def sections(text: str) -> list[Section]:
             path = (prefix + sep + marker) if marker else prefix
             found.append(Section(marker, title, len(stack) + 1, rank, pos, len(text), pos + body,
                                  path if marker else prefix, parent))
+            if len(found) > MAX_SECTIONS:
+                raise InputError(f"more than {MAX_SECTIONS:,} headings: not one notice (split it): not extracted")
             stack.append(len(found) - 1)
         pos += len(line) + 1
     return found

@@ -317,3 +317,34 @@ def test_a_password_protected_pdf_is_named_as_such(tmp_path):
     result = run_cli("ingest", "--db", tmp_path / "c.db", "--jobs", "1", locked, GOOD)
     assert result.exit_code == 1 and "1 added" in result.stdout
     assert f"error: {locked}: encrypted PDF (password-protected): not read" in result.stderr.splitlines()
+
+
+def _limited(cpu: int, memory_gb: float):
+    import resource
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_AS, (int(memory_gb * (1 << 30)),) * 2)
+
+    return limits
+
+
+@pytest.mark.parametrize("name, content, outcome", [
+    # one line of 4.5 MB of Chinese without a stop: read and extracted
+    ("line.txt", "关于推进产业发展加快建设" * 125_000, 0),
+    # 100,000 tags never closed (the HTML parser used to take their number squared)
+    ("tags.html", "<html><body>" + "<div><span>关于" * 100_000, 0),
+    # 40,000 heading markers and nothing else: refused once past the headings a notice can hold
+    ("headings.txt", "一、\n" * 40_000, 1),
+])
+def test_odd_shapes_cost_their_length(tmp_path, name, content, outcome):
+    """Texts of pathological shape are read under CPU and address-space limits set by the OS (they used to take
+    minutes and gigabytes): either extracted, or refused with one line."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "extractor", "extract", str(path)], capture_output=True, text=True,
+                            preexec_fn=_limited(60, 2.5), cwd=ROOT)
+    assert result.returncode == outcome, result.stderr[-500:]
+    if outcome:
+        assert result.stderr.splitlines()[-1] == \
+            f"error: {path}: more than 10,000 headings: not one notice (split it): not extracted"
