@@ -332,7 +332,8 @@ def _v7(db: sqlite_utils.Database) -> None:
             "SELECT start, date, kind FROM deadlines WHERE document_id = ?", [doc_id])]
         obligations = db.execute("SELECT id, start, deadline FROM obligations WHERE document_id = ? ORDER BY id",
                                  [doc_id]).fetchall()
-        found = inherit(secs, deadlines, [Row(start=r[1], deadline=r[2]) for r in obligations])
+        text = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0] or ""
+        found = inherit(text, secs, deadlines, [Row(start=r[1], deadline=r[2]) for r in obligations])
         db.conn.executemany("UPDATE obligations SET due = ?, due_from = ? WHERE id = ?",
                             [(due, source, r[0]) for r, (due, source) in zip(obligations, found)])
     db.execute("CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due)")

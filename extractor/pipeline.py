@@ -68,7 +68,7 @@ def process(source: Source, timings: dict[str, float] | None = None) -> Document
     obligations = ob.find(text, secs, sents, deadlines)
     for ob_, inside_t, inside_a in zip(obligations, _inside(obligations, targets), _inside(obligations, amounts)):
         ob_.targets, ob_.amounts = inside_t, inside_a
-    for ob_, (date, how) in zip(obligations, due.inherit(secs, deadlines, obligations)):
+    for ob_, (date, how) in zip(obligations, due.inherit(text, secs, deadlines, obligations)):
         ob_.due, ob_.due_from = date, how
     section_at = SectionIndex(secs)
     for item in [*amounts, *deadlines, *targets, *obligations]:

@@ -1,6 +1,7 @@
 """The real-notice regression set (tests/real): 26 public notices with two-reader gold, scored per field."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,21 @@ def test_a_notice_read_from_its_page_or_its_markdown_scores_like_its_text(tmp_pa
         assert page[field] >= text[field] - 0.01, ("html", field, page[field], text[field])
     for field in ("amounts", "targets", "metadata"):
         assert markdown[field] >= text[field] - 0.02, ("markdown", field, markdown[field], text[field])
+
+
+DUE = Path(__file__).resolve().parent / "real" / "due"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in DUE.glob("*.txt")))
+def test_obligations_fall_due_as_their_sections_say(name):
+    """Real notices annotated per section (tests/real/due): a date opening a section governs its tasks; a date
+    inside a sentence, an approximate time, a start or a past condition governs none."""
+    from extractor.pipeline import extract_file
+
+    expected = json.loads((DUE / f"{name}.json").read_text(encoding="utf-8"))["sections"]
+    document = extract_file(DUE / f"{name}.txt")
+    seen = {o.section: o for o in document.obligations}
+    assert set(seen) == set(expected)  # every annotated section holds obligations, and no other does
+    for o in document.obligations:
+        want = expected[o.section]
+        assert (o.due, o.due_from) == (want["due"], want["due_from"]), (o.section, want["why"])
