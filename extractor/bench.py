@@ -283,6 +283,57 @@ def scale(sizes: Iterable[int], work: Path, jobs: int = 2) -> list[dict[str, Any
     return rows
 
 
+#: A long real notice for the review page: 23,021 characters and some 460 items (see tests/real/long/README.md).
+LONG_NOTICE = ROOT / "tests" / "real" / "long" / "henan-2023-kuoda-neixu-sannian.txt"
+
+
+def review_page(path: Path = LONG_NOTICE) -> dict[str, Any]:
+    """The review page of one long notice: seconds to build it, its size and spans, and, in a headless Chromium
+    when one is installed, milliseconds to load it, to scroll to and flash each side-table row's span, and to
+    toggle each kind off and on."""
+    import shutil
+
+    from .db import Catalog
+    from .report import page
+
+    with tempfile.TemporaryDirectory() as tmp, Catalog.open(Path(tmp) / "c.db") as catalog:
+        catalog.ingest_file(path)
+        doc_id = catalog.conn.execute("SELECT id FROM documents").fetchone()[0]
+        start = time.perf_counter()
+        written = page.write(catalog, [doc_id], Path(tmp))[0]
+        out: dict[str, Any] = {"chars": len(catalog.db["documents"].get(doc_id)["text"]),
+                               "build_s": round(time.perf_counter() - start, 3),
+                               "page_kb": round(written.stat().st_size / 1024)}
+        browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            browser_path = None
+        if browser_path is None:
+            return out
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"])
+            tab = browser.new_page(viewport={"width": 1300, "height": 900})
+            start = time.perf_counter()
+            tab.goto(written.as_uri())
+            out["load_ms"] = round(1000 * (time.perf_counter() - start))
+            out.update(tab.evaluate("""() => {
+                const spans = document.querySelectorAll('#text mark[data-kind]').length;
+                const rows = Array.from(document.querySelectorAll('tr[data-ref]'));
+                let start = performance.now();
+                rows.forEach(row => row.click());
+                const click = (performance.now() - start) / Math.max(rows.length, 1);
+                const boxes = Array.from(document.querySelectorAll('[data-toggle]'));
+                start = performance.now();
+                boxes.forEach(box => { box.click(); document.body.offsetHeight; box.click(); document.body.offsetHeight; });
+                const toggle = (performance.now() - start) / Math.max(boxes.length, 1);
+                return {spans: spans, rows: rows.length, row_click_ms: Math.round(click * 100) / 100,
+                        toggle_ms: Math.round(toggle * 10) / 10};
+            }"""))
+            browser.close()
+        return out
+
+
 def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
         report: Callable[[str], None] = print) -> dict[str, Any]:
     """Every measurement; ``report`` is told what is being measured."""
@@ -292,6 +343,8 @@ def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
     out["stages"] = stages(files)
     report("pipeline against jieba.lcut")
     out["versus_jieba"] = versus_jieba(files)
+    report("the review page of a long notice")
+    out["review_page"] = review_page()
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         sample = variants(files, INGEST_SAMPLE, Path(tmp) / "sample", seed=1)[0].parent
         report("ingest --jobs 1 and --jobs 2")
@@ -317,6 +370,10 @@ def table(result: dict[str, Any]) -> Any:
               f"vs {vj['processes']['jieba_s']} s), peak RSS {vj['processes']['extract_peak_rss_mb']} MB")
     t.add_row("start-up", f"--help {vj['startup']['help_s']} s, extract of a tiny file "
               f"{vj['startup']['extract_tiny_file_s']} s (jieba import + first cut {vj['startup']['jieba_first_cut_s']} s)")
+    rp = result["review_page"]
+    t.add_row("review page of a long notice", f"{rp['chars']:,} chars: built in {rp['build_s']} s, {rp['page_kb']} KB"
+              + (f", {rp['spans']} spans; load {rp['load_ms']} ms, row click {rp['row_click_ms']} ms, "
+                 f"toggle a kind {rp['toggle_ms']} ms" if "spans" in rp else " (no browser to measure it in)"))
     for r in result["ingest"]:
         t.add_row(f"ingest --jobs {r['jobs']}", f"{r['notices_per_s']} notices/s ({r['files']} files), "
                   f"peak RSS {r['peak_rss_mb']} MB")

@@ -15,6 +15,7 @@ from extractor.db import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
+LONG = ROOT / "tests" / "real" / "long" / "henan-2023-kuoda-neixu-sannian.txt"
 OUTPUTS = ROOT / "outputs"
 TABLES = {"obligation": "obligations", "target": "targets", "amount": "amounts", "deadline": "deadlines"}
 
@@ -30,9 +31,9 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("review")
     db, pages = folder / "catalog.db", folder / "reports"
     files = []
-    for name in ("neimenggu-wuhai-2022-gaoxinqu.txt", "neimenggu-eerduosi-2023-gongyeyuanqu-fanti.txt"):
+    for name in ("neimenggu-wuhai-2022-gaoxinqu.txt", "neimenggu-eerduosi-2023-gongyeyuanqu-fanti.txt", LONG.name):
         files.append(folder / name)  # copies: one is changed later, as a user's file would be
-        files[-1].write_bytes((CORPORA / name).read_bytes())
+        files[-1].write_bytes(((CORPORA / name) if name != LONG.name else LONG).read_bytes())
     result = run_cli("ingest", "--db", db, *files, "--report", pages)
     assert result.exit_code == 0, result.output
     return db, pages
@@ -51,7 +52,7 @@ def _items(db: Path, doc_id: int) -> dict[str, dict[str, str]]:
 
 def test_pages_and_index_are_written(built):
     db, pages = built
-    assert sorted(p.name for p in pages.iterdir()) == ["index.html", "notice-1.html", "notice-2.html"]
+    assert sorted(p.name for p in pages.iterdir()) == ["index.html", "notice-1.html", "notice-2.html", "notice-3.html"]
     index = (pages / "index.html").read_text(encoding="utf-8")
     assert 'href="notice-1.html"' in index and "乌海政发〔2022〕23号" in index
     page = (pages / "notice-1.html").read_text(encoding="utf-8")
@@ -75,7 +76,7 @@ def test_every_item_is_one_span_over_its_own_text_in_a_real_browser(built):
         page.on("pageerror", lambda e: errors.append(str(e)))
         fetched: list[str] = []
         page.route("http*://**", lambda route: (fetched.append(route.request.url), route.abort()))
-        for doc_id in (1, 2):
+        for doc_id in (1, 3, 2):  # 3: 23,000 characters and some 460 items; 2 (traditional script) last
             page.goto((pages / f"notice-{doc_id}.html").as_uri())
             shown = page.evaluate("""() => {
                 const spans = {};
