@@ -1454,10 +1454,14 @@ class Catalog:
                                   [doc_id, start, end, item])
             elif text[start:end] == item and not self.conn.execute(
                     f'SELECT 1 FROM {table} WHERE document_id = ? AND start = ? AND "end" = ?', [doc_id, start, end]
-            ).fetchone():  # added where the text still reads so, and not extracted meanwhile
+            ).fetchone():  # added where the text still reads so, and not extracted meanwhile: read as ingest would
+                from .pipeline import read_item
+
+                written = self.conn.execute("SELECT coalesce(date_written, date_published) FROM documents WHERE id = ?",
+                                            [doc_id]).fetchone()[0]
                 self._write(table, [{"id": self._next_id(table), "document_id": doc_id, "text": item, "start": start,
                                      "end": end, "sentence": item, "sentence_start": start, "sentence_end": end,
-                                     "reviewed": "added"}])
+                                     "reviewed": "added", **read_item(kind, text, start, end, written)}])
         fts.add(self.conn, fts.stored_rows(self.conn, doc_id))
         self._stale(doc_id)
 

@@ -98,6 +98,36 @@ def to_spacy(document: Document) -> Any:
     return doc
 
 
+_STOPS = "。;;!?\n"
+
+
+def read_item(kind: str, text: str, start: int, end: int, doc_date: str | None) -> dict[str, Any]:
+    """What the extractor reads from the span [start, end) of a notice's text that an analyst added in review, as
+    catalog columns: the target, amount or deadline found in the span's sentence that overlaps the span most
+    (values, unit and year; yuan, role and recurrence; date). Nothing when it reads none there."""
+    from .indicators import classify
+
+    lo = max(text.rfind(c, 0, start) for c in _STOPS) + 1
+    hi = min((i + 1 for i in (text.find(c, end) for c in _STOPS) if i >= 0), default=len(text))
+    sentence = text[lo:hi]
+
+    def best(found: list[Any]) -> Any:
+        overlap = [(min(x.end, end - lo) - max(x.start, start - lo), x) for x in found]
+        return max(((o, x) for o, x in overlap if o > 0), key=lambda ox: ox[0], default=(0, None))[1]
+
+    if kind == "deadline":
+        d = best(dl.find(sentence, doc_date))
+        return {"date": d.date, "recurrence": d.recurrence, "kind": d.kind} if d else {}
+    doc = process(Source("review", "txt", sentence, None))
+    if kind == "amount":
+        a = best(doc.amounts)
+        return {"value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max, "recurrence": a.recurrence,
+                "role": a.role, "purpose": a.purpose, "payer": a.payer, "kind": a.kind, "unit": a.unit} if a else {}
+    t = best(doc.targets)
+    return {"indicator": t.indicator, "value": t.value, "value_max": t.value_max, "unit": t.unit,
+            "comparator": t.comparator, "change": t.change, "year": t.year, **classify(t)} if t else {}
+
+
 #: Seconds one file may take to read and extract before it fails (``--timeout``).
 DEFAULT_TIMEOUT = 120.0
 

@@ -212,3 +212,24 @@ def test_an_item_added_in_review_shows_on_the_page(tmp_path):
         page = render(catalog, 1)
         added = catalog.conn.execute("SELECT id FROM amounts WHERE reviewed = 'added'").fetchone()[0]
     assert f'data-kind="amount" data-id="{added}"' in page and "added in review" in page
+
+
+def test_an_item_added_in_review_is_read_as_the_extractor_reads_it(tmp_path):
+    """A target, an amount and a deadline marked wrong and added back in review come back with the figures the
+    extractor reads in them: value, unit and year; yuan, role and recurrence; date."""
+    db = tmp_path / "c.db"
+    assert run_cli("ingest", "--db", db, CORPORA / "neimenggu-chifeng-2020-gongyeyuanqu.txt").exit_code == 0
+    columns = {"targets": ("indicator", "value", "value_max", "unit", "comparator", "year", "indicator_key",
+                           "value_norm", "unit_norm"),
+               "amounts": ("value_yuan", "value_yuan_max", "recurrence", "role", "kind", "unit"),
+               "deadlines": ("date", "recurrence", "kind")}
+    with Catalog.open(db) as catalog:
+        before = {table: [dict(zip(("text", "start", "end", *names), row)) for row in catalog.conn.execute(
+            f'SELECT text, start, "end", {", ".join(names)} FROM {table} WHERE document_id = 1 ORDER BY start')]
+            for table, names in columns.items()}
+        assert all(before.values())
+        items = [{"kind": table[:-1], **{k: rows[0][k] for k in ("text", "start", "end")}} for table, rows in before.items()]
+        catalog.correct(1, items, items)
+        for table, names in columns.items():
+            added = catalog.conn.execute(f'SELECT {", ".join(names)} FROM {table} WHERE reviewed = \'added\'').fetchall()
+            assert [dict(zip(names, row)) for row in added] == [{k: before[table][0][k] for k in names}], table
