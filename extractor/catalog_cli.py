@@ -178,7 +178,8 @@ def search(query: str, db_path: str, kind: str, city: str | None, department: st
         hint = f"; {elsewhere} notice(s) mention it outside obligations (--kind document)" if elsewhere else ""
         click.echo(f"no hits{hint}", err=True)
     else:
-        _console(wide).print(shown.table(hits, kind, wide=wide, show_sentence=show_sentence))
+        console = _console(wide)
+        console.print(shown.table(hits, kind, wide=wide, show_sentence=show_sentence, width=console.width))
         more = f" (--limit {min(total, 10 * limit)} or --limit 0 for more)" if total > len(hits) else ""
         click.echo(f"{len(hits)} of {total:,}{'' if exact else '+'} hit{'s' if total != 1 else ''}{more}", err=True)
 

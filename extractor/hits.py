@@ -58,6 +58,10 @@ COLUMNS: dict[str, list[Column]] = {
 }
 #: Columns left out of the terminal table unless ``--wide`` (raw figures the formatted ones already show).
 NARROW_SKIP = {"value_yuan", "payer"}
+#: Also left out in a terminal narrower than :data:`COMPACT_BELOW` columns, so the text keeps its room (the notice
+#: column names the notice; CSV, JSON and ``--wide`` keep them).
+COMPACT_SKIP = {"doc_number", "date"}
+COMPACT_BELOW = 130
 #: Widest a column may be in the terminal table (display columns), so the text column keeps its room.
 NARROW_WIDTH = {"notice": 18, "doc_number": 12, "title": 30, "indicator": 14, "purpose": 10, "departments": 24, "section": 10,
                 "recurrence": 10, "date": 10, "due": 10, "deadline": 10}
@@ -76,19 +80,22 @@ def to_json(hit: Hit) -> dict[str, Any]:
             "departments": hit.departments}
 
 
-def table(hits: list[Hit], kind: str, wide: bool = False, show_sentence: bool = False) -> Any:
+def table(hits: list[Hit], kind: str, wide: bool = False, show_sentence: bool = False, width: int | None = None
+          ) -> Any:
     """A rich table of hits: the snippet with the query marked, or the whole text with ``show_sentence``.
-    Unless ``wide``, columns empty in every hit are left out and the text column takes the most room."""
+    Unless ``wide``, columns empty in every hit are left out and the text column takes the most room (in a
+    terminal of ``width`` columns)."""
     from rich.table import Table
 
     text = TEXT.get(kind)
+    skip = set() if wide else NARROW_SKIP | (COMPACT_SKIP if width and width < COMPACT_BELOW else set())
     cells = {name: [_cell(hit, name, get, text if not (wide or show_sentence) else None) for hit in hits]
-             for name, get in COLUMNS[kind] if wide or name not in NARROW_SKIP}
+             for name, get in COLUMNS[kind] if name not in skip}
     if not wide:
         cells = {name: values for name, values in cells.items() if any(values)}
     out = Table(header_style="bold", pad_edge=False)
     for name in cells:
-        out.add_column(name, overflow="fold", no_wrap=wide, min_width=20 if name == text and not wide else None,
+        out.add_column(name, overflow="fold", no_wrap=wide, min_width=12 if name == text and not wide else None,
                        max_width=None if wide else NARROW_WIDTH.get(name))
     for row in zip(*cells.values()):
         out.add_row(*row)
