@@ -601,6 +601,30 @@ def _bug(exc: Exception) -> str:
     return f"extraction failed ({type(exc).__name__}: {exc})"
 
 
+@dataclass
+class Extracted:
+    """One input file read and extracted away from the catalog: its path as shown, content hash, catalog key, and
+    the slim document with its text signature, or the reason it failed."""
+
+    path: str
+    digest: str
+    key: str
+    document: Document | None
+    signature: Any
+    reason: str = ""
+
+
+def extract_one(path: str, timeout: float | None) -> Extracted:
+    """Identify, read and extract one file as an ingest worker does; never raises for bad input."""
+    shown = path_text(path)
+    try:
+        digest, key = _identify(path)
+    except InputError as exc:
+        return Extracted(shown, "", "", None, None, str(exc))
+    document, sig, reason = _extract(path, timeout)
+    return Extracted(shown, digest, key, document, sig, reason)
+
+
 def _extract(path: str, timeout: float | None) -> tuple[Document | None, Any, str]:
     """Read and process one file in a worker: the document and its text signature, or the reason it failed."""
     from .identity import signature
@@ -806,6 +830,19 @@ class Catalog:
         with self._grouped() as written:
             for path in paths:
                 outcome, ahead = self._ingest_one(path, run_id, stdin, name, ahead, extracted)
+                written()
+                yield outcome
+
+    def ingest_extracted(self, records: Iterable[Extracted], run_id: int) -> Iterator[Outcome]:
+        """Ingest files read and extracted elsewhere (a cluster's shards), in the order given, exactly as
+        :meth:`ingest` would have stored them; failures are recorded and yielded."""
+        with self._grouped() as written:
+            for r in records:
+                if r.reason:
+                    outcome = Outcome(r.path, "failed", reason=r.reason)
+                    self.record_failure(run_id, r.path, r.reason)
+                else:
+                    outcome = self._ingest(r.digest, r.key, lambda: r.document, run_id, r.path, r.signature)
                 written()
                 yield outcome
 
