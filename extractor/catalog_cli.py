@@ -449,17 +449,28 @@ DEFAULT_OUTPUT = {"csv": "outputs/compare", "xlsx": "outputs/compare.xlsx", "htm
 @click.option("--detail/--summary", default=None,
               help="Every target and amount row, or one row per place and indicator (the default over more than "
                    "500 notices).")
+@click.option("--shards", "shards", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Compare over these shard folders (ingest --engine dask) with DuckDB instead of a catalog.")
 def compare(db_path: str, cities: str | None, parent: str | None, indicator: str | None, function: str | None,
             from_year: int | None, to_year: int | None, doc: str | None, fmt: str, output: str | None,
-            wide: bool, detail: bool | None) -> None:
+            wide: bool, detail: bool | None, shards: tuple[str, ...]) -> None:
     """Compare places: targets by indicator, money, responsibilities, deadlines and lineage, side by side."""
     from .compare import compare as build
     from .compare import render
 
     places = [c.strip() for c in re.split(r"[,，、]", cities)] if cities else None
-    with _open_existing(db_path) as catalog:
-        result = build(catalog, cities=places, parent=parent, indicator=indicator, function=function,
-                       from_year=from_year, to_year=to_year, doc=doc, detail=detail, calendar=fmt == "ics")
+    options = dict(cities=places, parent=parent, indicator=indicator, function=function, from_year=from_year,
+                   to_year=to_year, doc=doc, detail=detail, calendar=fmt == "ics")
+    if shards:
+        from .shards.duck import open_shards
+
+        try:
+            result = build(open_shards([Path(s) for s in shards]), **options)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        with _open_existing(db_path) as catalog:
+            result = build(catalog, **options)
     if not result.documents:
         raise click.ClickException("no notice matches these filters")
     target = Path(output or DEFAULT_OUTPUT.get(fmt, "")) if (output or fmt in DEFAULT_OUTPUT) else None

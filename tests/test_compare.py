@@ -233,3 +233,10 @@ def test_html_report_in_a_real_browser(db):
         assert page.locator(anchor).count() == 1
         page.screenshot(path=str(OUTPUTS / "compare-report.png"), full_page=False)
         browser.close()
+
+
+def test_a_province_is_named_as_people_say_it(catalog):
+    """内蒙古 stands for 内蒙古自治区 (from the regions' short names), as 包头 for 包头市."""
+    c = compare(catalog, cities=["内蒙古"])
+    assert c.documents and {d["province"] for d in c.documents} == {"内蒙古自治区"}
+    assert {d["place"] for d in c.documents} >= {"包头市", "乌海市", "赤峰市"}

@@ -55,8 +55,17 @@ class Comparison:
         return out
 
 
+def _provinces(place: str) -> set[str]:
+    """The provinces a place's name may stand for: 内蒙古 for 内蒙古自治区, 广西 for 广西壮族自治区."""
+    from ..metadata import gazetteer
+    from ..patterns import split_list
+
+    name = place.strip()
+    return {p["name"] for p in gazetteer().provinces if name == p["name"] or name in split_list(p["short"])}
+
+
 def _place_filter(places: list[str], alias: str = "d") -> tuple[str, list[str]]:
-    names = [v for p in places for v in {*city_variants(p), p.strip() + "省"}]
+    names = [v for p in places for v in {*city_variants(p), p.strip() + "省", *_provinces(p)}]
     marks = ", ".join("?" * len(names))
     return (f"({alias}.city IN ({marks}) OR {alias}.county IN ({marks}) OR {alias}.province IN ({marks}))",
             names * 3)
@@ -282,7 +291,8 @@ def _place_documents(catalog: Catalog, cities: list[str] | None) -> list[dict[st
         SELECT r.place, r.province, r.city, r.county, r.date, r.level, r.title, r.doc_number, r.document_id,
                r.notices, s.sources
         FROM place_documents r LEFT JOIN s
-          ON s.province IS r.province AND s.city IS r.city AND s.county IS r.county
+          ON coalesce(s.province, '') = coalesce(r.province, '') AND coalesce(s.city, '') = coalesce(r.city, '')
+             AND coalesce(s.county, '') = coalesce(r.county, '')
         WHERE {where} ORDER BY r.place""", [*values, *params])
 
 
@@ -329,7 +339,7 @@ def _summary(catalog: Catalog, cities: list[str] | None, indicator: str | None, 
         SELECT r.function, r.place, sum(r.led) AS led, sum(r.joined) AS joined,
                group_concat(r.departments) AS departments
         FROM place_functions r WHERE {where}{" AND r.function = ?" if function else ""}
-        GROUP BY 1, 2 ORDER BY led + joined DESC, r.function, r.place""", params + ([function] if function else []))
+        GROUP BY 1, 2 ORDER BY sum(r.led) + sum(r.joined) DESC, r.function, r.place""", params + ([function] if function else []))
     out.timeline = _rows(catalog, f"""
         SELECT r.place, r.year, r.quarter, sum(r.obligations) AS obligations, sum(r.targets) AS targets
         FROM place_timeline r WHERE {where} AND r.year BETWEEN ? AND ?

@@ -99,7 +99,7 @@ _FILL_SQL = {
               SELECT d.province, d.city, d.county, {PLACE}, t.year, NULL, 'target'
               FROM {{docs}} CROSS JOIN targets t ON t.document_id = d.id
               WHERE t.year IS NOT NULL)
-        GROUP BY province, city, county, year, quarter""",
+        GROUP BY province, city, county, place, year, quarter""",
     "place_documents": f"""
         SELECT province, city, county, place, date, level, title, doc_number, document_id, notices
         FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, d.date_written AS date, d.level, d.title,
@@ -124,7 +124,8 @@ _MERGE = {
 }
 
 
-def _fill(table: str, docs: str) -> str:
+def fill(table: str, docs: str) -> str:
+    """The SELECT that fills a rollup table from the documents ``docs`` (a FROM clause naming them ``d``)."""
     return _FILL_SQL[table].replace("{docs}", docs)
 
 
@@ -162,7 +163,7 @@ def refresh(db: sqlite_utils.Database, places: Iterable[tuple[str | None, str | 
     for name, columns in TABLES.items():
         conn.execute(f"""DELETE FROM {name} WHERE rowid IN (SELECT r.rowid FROM {name} r JOIN temp.touched x
                          ON r.province IS x.province AND r.city IS x.city AND r.county IS x.county)""")
-        conn.execute(f"INSERT INTO {name} ({', '.join(columns)}) {_fill(name, _PLACES)}")
+        conn.execute(f"INSERT INTO {name} ({', '.join(columns)}) {fill(name, _PLACES)}")
     conn.execute("DELETE FROM temp.touched")
 
 
@@ -178,7 +179,7 @@ def add(db: sqlite_utils.Database, document_ids: Iterable[int]) -> None:
         delta = f"temp.delta_{name}"
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS delta_{name} AS SELECT * FROM {name} WHERE 0")
         conn.execute(f"DELETE FROM {delta}")
-        conn.execute(f"INSERT INTO {delta} ({', '.join(names)}) {_fill(name, _ADDED)}")
+        conn.execute(f"INSERT INTO {delta} ({', '.join(names)}) {fill(name, _ADDED)}")
         same = " AND ".join(f"r.{c} IS x.{c}" for c in ("province", "city", "county", *key))
         mine = f"SELECT r.rowid FROM {delta} x CROSS JOIN {name} r ON {same}"
         window = ", ".join(f"u.{c}" for c in ("province", "city", "county", *key))

@@ -14,14 +14,20 @@ PARTITIONS = ["province", "year"]
 #: The tables of a shard folder and the columns of each (besides the partition columns).
 TABLES: dict[str, list[str]] = {
     "notices": ["run", "position", "path", "key", "hash", "identity", "reason", "version", "document"],
-    "documents": ["run", "position", "hash", "identity", "title", "doc_number", "issuer", "city", "county", "level",
-                  "date_written", "format"],
-    "targets": ["run", "position", "hash", "indicator", "indicator_key", "family", "value", "value_max", "unit",
-                "value_norm", "value_max_norm", "unit_norm", "comparator", "change", "target_year", "text", "sentence",
-                "section"],
-    "amounts": ["run", "position", "hash", "value_yuan", "value_yuan_max", "recurrence", "role", "purpose", "payer",
-                "kind", "unit", "text", "sentence", "section"],
+    "documents": ["run", "position", "hash", "identity", "title_key", "title", "doc_number", "issuer", "city", "county", "level",
+                  "date_written", "format", "signature"],
+    "targets": ["run", "position", "hash", "item", "obligation", "indicator", "indicator_key", "family", "value",
+                "value_max", "unit", "value_norm", "value_max_norm", "unit_norm", "comparator", "change",
+                "target_year", "text", "sentence", "section", "start", "end"],
+    "amounts": ["run", "position", "hash", "item", "obligation", "value_yuan", "value_yuan_max", "recurrence", "role",
+                "purpose", "payer", "kind", "unit", "text", "sentence", "section", "start", "end"],
+    "obligations": ["run", "position", "hash", "item", "text", "section", "deadline", "due", "due_from", "start",
+                    "end"],
+    "obligation_departments": ["run", "position", "hash", "obligation", "rank", "name", "canonical", "function",
+                               "level", "role"],
 }
+#: Columns stored as floating point whatever Python number the extractor gave (as the catalog's REAL columns).
+FLOATS = {"value", "value_max", "value_norm", "value_max_norm", "value_yuan", "value_yuan_max"}
 #: Where a notice without a province or a year is filed.
 UNKNOWN_PROVINCE, UNKNOWN_YEAR = "unknown", 0
 
@@ -37,18 +43,26 @@ def version() -> str:
         return "source"
 
 
+def _place(meta: Any) -> str:
+    return f"{meta.province or ''}|{meta.city or ''}|{meta.county or ''}"
+
+
 def identity(record: Extracted) -> str:
     """What makes two copies one notice, as far as a shard can tell alone: its doc number and place, else its
-    title and place, else its content (near-identical texts are found when shards are built into a catalog)."""
+    title and place (see :func:`titled`), else its content (near-identical texts are found when shards are built
+    into a catalog)."""
     meta = record.document.metadata if record.document else None
     if meta is None:
         return f"hash:{record.digest}"
-    place = f"{meta.province or ''}|{meta.city or ''}|{meta.county or ''}"
     if meta.doc_number:
-        return f"number:{meta.doc_number}|{place}"
-    if meta.title:
-        return f"title:{title_key(meta.title)}|{place}"
-    return f"hash:{record.digest}"
+        return f"number:{meta.doc_number}|{_place(meta)}"
+    return titled(record) or f"hash:{record.digest}"
+
+
+def titled(record: Extracted) -> str | None:
+    """The notice's title and place: a copy that lost its doc number (a PDF) is the notice of that title there."""
+    meta = record.document.metadata if record.document else None
+    return f"title:{title_key(meta.title)}|{_place(meta)}" if meta and meta.title else None
 
 
 def rows(record: Extracted, run: str, position: int) -> dict[str, list[dict[str, Any]]]:
@@ -66,17 +80,32 @@ def rows(record: Extracted, run: str, position: int) -> dict[str, list[dict[str,
         "version": version(),
         "document": pickle.dumps((doc, record.signature), protocol=pickle.HIGHEST_PROTOCOL) if doc else None}]}
     if doc is None:
-        return {**out, "documents": [], "targets": [], "amounts": []}
-    out["documents"] = [{**common, "identity": out["notices"][0]["identity"], "title": meta.title,
+        return {**out, **{name: [] for name in TABLES if name != "notices"}}
+    owner = {"targets": {}, "amounts": {}}  # the first obligation holding each target and amount, as the catalog says
+    for i, o in enumerate(doc.obligations):
+        for t in o.targets:
+            owner["targets"].setdefault(t, i)
+        for a in o.amounts:
+            owner["amounts"].setdefault(a, i)
+    out["documents"] = [{**common, "identity": out["notices"][0]["identity"], "title_key": titled(record),
+                         "title": meta.title,
                          "doc_number": meta.doc_number, "issuer": meta.issuer, "city": meta.city, "county": meta.county,
-                         "level": meta.level, "date_written": meta.date_written, "format": doc.source.format}]
-    out["targets"] = [{**common, "indicator": t.indicator, "value": t.value, "value_max": t.value_max, "unit": t.unit,
+                         "level": meta.level, "date_written": meta.date_written, "format": doc.source.format,
+                         "signature": record.signature.tobytes()}]
+    out["targets"] = [{**common, "item": i, "obligation": owner["targets"].get(i), "indicator": t.indicator, "value": t.value, "value_max": t.value_max, "unit": t.unit,
                        "comparator": t.comparator, "change": t.change, "target_year": t.year, "text": t.text,
-                       "sentence": t.sentence, "section": t.section, **classify(t)} for t in doc.targets]
-    out["amounts"] = [{**common, "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
+                       "sentence": t.sentence, "section": t.section, "start": t.start, "end": t.end, **classify(t)}
+                      for i, t in enumerate(doc.targets)]
+    out["amounts"] = [{**common, "item": i, "obligation": owner["amounts"].get(i), "value_yuan": a.value_yuan, "value_yuan_max": a.value_yuan_max,
                        "recurrence": a.recurrence, "role": a.role, "purpose": a.purpose, "payer": a.payer,
-                       "kind": a.kind, "unit": a.unit, "text": a.text, "sentence": a.sentence, "section": a.section}
-                      for a in doc.amounts]
+                       "kind": a.kind, "unit": a.unit, "text": a.text, "sentence": a.sentence, "section": a.section,
+                       "start": a.start, "end": a.end} for i, a in enumerate(doc.amounts)]
+    out["obligations"] = [{**common, "item": i, "text": o.text.strip(), "section": o.section, "deadline": o.deadline,
+                           "due": o.due, "due_from": o.due_from, "start": o.start, "end": o.end}
+                          for i, o in enumerate(doc.obligations)]
+    out["obligation_departments"] = [
+        {**common, "obligation": i, "rank": k, "name": u.name, "canonical": u.canonical, "function": u.function,
+         "level": u.level, "role": u.role} for i, o in enumerate(doc.obligations) for k, u in enumerate(o.units)]
     return out
 
 
@@ -89,7 +118,8 @@ def write(folder: Path, run: str, part: int, tables: dict[str, list[dict[str, An
         found = tables.get(name) or []
         if not found:
             continue
-        table = pa.Table.from_pylist([{c: r.get(c) for c in [*columns, *PARTITIONS]} for r in found])
+        table = pa.Table.from_pylist([{c: float(r[c]) if c in FLOATS and r.get(c) is not None else r.get(c)
+                                       for c in [*columns, *PARTITIONS]} for r in found])
         pq.write_to_dataset(table, root_path=str(folder / name), partition_cols=PARTITIONS,
                             basename_template=f"{run}-{part:05d}-{{i}}.parquet",
                             existing_data_behavior="overwrite_or_ignore")

@@ -1,0 +1,142 @@
+"""``compare --shards``: a comparison answered over Parquet shards with DuckDB, with no SQLite catalog.
+
+:func:`open_shards` reads the shards' tables and lays over them the catalog's own tables as DuckDB tables
+(``documents``, ``targets``, ``amounts``, ``obligations``, ``obligation_departments``, ``departments``,
+``sources``): copies resolved into notices as the catalog resolves them (:mod:`extractor.shards.notices`), each
+notice with its primary copy's extraction, ids in the order notices first appear. The per-place rollups are then
+filled by the same SQL the catalog uses (:mod:`extractor.compare.rollup`), so :func:`extractor.compare.compare`
+runs unchanged on the result. Lineage, which links notices across a catalog, is not answered over shards (an empty
+table: build a catalog for it).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import layout
+
+_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE"}
+#: Item ids: a notice's id times this, plus the item's index in the notice (notices hold far fewer items).
+ITEMS = 1_000_000
+
+
+class _Cursor:
+    """A DuckDB result as a SQLite cursor: rows by ``fetchall``/``fetchone`` or by iteration, and ``description``."""
+
+    def __init__(self, result: Any) -> None:
+        self.description = result.description
+        self._rows = result.fetchall() if result.description else []
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+    def __iter__(self) -> Any:
+        return iter(self._rows)
+
+
+class _Connection:
+    """A DuckDB connection as the comparison uses a SQLite one (``commit`` ends no transaction here)."""
+
+    def __init__(self, duck: Any) -> None:
+        self.duck = duck
+
+    def execute(self, sql: str, params: Any = ()) -> _Cursor:
+        return _Cursor(self.duck.execute(sql, params or None))
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        rows = list(rows)
+        return self.duck.executemany(sql, rows) if rows else None
+
+    def commit(self) -> None:
+        """Nothing to commit: the shards are read only."""
+
+
+class ShardCatalog:
+    """The part of :class:`extractor.db.Catalog` a comparison reads, over shards."""
+
+    def __init__(self, duck: Any) -> None:
+        self.conn = _Connection(duck)
+
+    def refresh_rollups(self) -> None:
+        """The rollups were filled when the shards were opened."""
+
+    def lineage(self, children: str | None = None, params: Any = ()) -> list[dict[str, Any]]:
+        """Links between notices are resolved across a catalog; shards alone have none."""
+        return []
+
+    def find_documents(self, ref: str) -> list[dict[str, Any]]:
+        raise ValueError("--parent and --doc need a catalog: build one from the shards ('catalog build')")
+
+
+def _parquet(folders: list[Path], table: str) -> str:
+    paths = [str(f / table / "**" / "*.parquet") for f in folders if (f / table).exists()]
+    return f"read_parquet({paths!r}, hive_partitioning = true, union_by_name = true)"
+
+
+def open_shards(folders: list[Path]) -> ShardCatalog:
+    """DuckDB over the shard folders, with the catalog's tables and rollups (see the module's docstring)."""
+    import duckdb
+
+    from ..compare import rollup
+    from .notices import resolve
+
+    duck = duckdb.connect()
+    duck.execute("SET integer_division = true")  # as SQLite divides integers, which the catalog's SQL assumes
+    duck.execute(f"CREATE TABLE raw_documents AS SELECT * FROM {_parquet(folders, 'documents')}")
+    copies = duck.execute("SELECT run, position, hash, doc_number, title, issuer, city, county, format, signature "
+                          "FROM raw_documents").fetchall()
+    names = [c[0] for c in duck.description]
+    found = resolve([dict(zip(names, row)) for row in copies])
+    import pyarrow as pa
+
+    duck.register("resolving", pa.table({"run": [at[0] for at in found], "position": [at[1] for at in found],
+                                         "id": [n for n, _ in found.values()],
+                                         "is_primary": [p for _, p in found.values()]}))
+    duck.execute("CREATE TABLE resolved AS SELECT * FROM resolving")
+    duck.execute("""
+        CREATE TABLE picked AS
+        SELECT r.*, x.id FROM raw_documents r JOIN resolved x USING (run, position) WHERE x.is_primary""")
+    duck.execute(f"""
+        CREATE TABLE documents AS
+        SELECT id, title, doc_number, issuer, nullif(province, '{layout.UNKNOWN_PROVINCE}') AS province, city, county,
+               level, date_written FROM picked""")
+    duck.execute("CREATE TABLE sources AS SELECT id AS document_id FROM resolved")
+    mine = "JOIN picked d ON d.run = x.run AND d.position = x.position"
+    duck.execute(f"""
+        CREATE TABLE targets AS
+        SELECT d.id * {ITEMS} + x.item AS id, d.id AS document_id, d.id * {ITEMS} + x.obligation AS obligation_id,
+               x.indicator, x.indicator_key, x.family, x.value, x.value_max, x.unit, x.value_norm, x.value_max_norm,
+               x.unit_norm, x.comparator, x.change, x.target_year AS year, x.text, x.sentence, x.section, x.start,
+               x."end"
+        FROM {_parquet(folders, 'targets')} x {mine}""")
+    duck.execute(f"""
+        CREATE TABLE amounts AS
+        SELECT d.id * {ITEMS} + x.item AS id, d.id AS document_id, d.id * {ITEMS} + x.obligation AS obligation_id,
+               x.value_yuan, x.value_yuan_max, x.recurrence, x.role, x.purpose, x.payer, x.kind, x.unit, x.text,
+               x.sentence, x.section, x.start, x."end"
+        FROM {_parquet(folders, 'amounts')} x {mine}""")
+    duck.execute(f"""
+        CREATE TABLE obligations AS
+        SELECT d.id * {ITEMS} + x.item AS id, d.id AS document_id, x.text, x.section, x.deadline, x.due, x.due_from,
+               x.start, x."end"
+        FROM {_parquet(folders, 'obligations')} x {mine}""")
+    duck.execute(f"""
+        CREATE TABLE bodies AS
+        SELECT d.id * {ITEMS} + x.obligation AS obligation_id, x.rank AS position, x.name, x.canonical, x.function,
+               x.role, d.city FROM {_parquet(folders, 'obligation_departments')} x {mine}""")
+    duck.execute("""
+        CREATE TABLE departments AS
+        SELECT row_number() OVER (ORDER BY canonical, city) AS id, canonical, city, min(function) AS function
+        FROM bodies GROUP BY canonical, city""")
+    duck.execute("""
+        CREATE TABLE obligation_departments AS
+        SELECT b.obligation_id, b.position, b.name, b.role, p.id AS department_id
+        FROM bodies b JOIN departments p ON p.canonical = b.canonical AND p.city IS NOT DISTINCT FROM b.city""")
+    for name, columns in rollup.TABLES.items():
+        duck.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {_TYPES[t]}' for c, t in columns.items())})")
+        fill = rollup.fill(name, "documents d").replace("CROSS JOIN", "JOIN")
+        duck.execute(f"INSERT INTO {name} ({', '.join(columns)}) {fill}")
+    return ShardCatalog(duck)
