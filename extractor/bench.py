@@ -224,6 +224,49 @@ def ingest_rate(folder: Path, db: Path, jobs: int) -> dict[str, Any]:
             "peak_rss_mb": round(rss), "exit": code}
 
 
+def dask_rate(folder: Path, shards: Path, jobs: int = 2) -> dict[str, Any]:
+    """``ingest --engine dask`` of a folder on a LocalCluster of ``jobs`` workers (whole process, cluster start-up
+    included): notices per second, peak RSS of the process and its workers, and the shards' size."""
+    files = len(list(folder.glob("*.txt")))
+    seconds, rss, code = _process(cli("ingest", "--engine", "dask", "--shards", str(shards), "--jobs", str(jobs),
+                                      str(folder)))
+    size = sum(p.stat().st_size for p in shards.rglob("*.parquet"))
+    return {"jobs": jobs, "files": files, "seconds": round(seconds, 1), "notices_per_s": round(files / seconds, 1),
+            "peak_rss_mb": round(rss), "shard_kb_per_notice": round(size / 1024 / max(1, files), 1), "exit": code}
+
+
+def shard_scale(size: int, work: Path, jobs: int = 2) -> dict[str, Any]:
+    """Shards of ``size`` generated notices: the Dask run, the catalog built from them (seconds), and
+    ``compare`` of every place over the shards (DuckDB) and over that catalog, with whether they agree."""
+    from .compare import compare
+    from .db import Catalog
+    from .shards.build import build
+    from .shards.duck import open_shards
+
+    folder, shards, db = work / f"shard-input-{size}", work / f"shards-{size}", work / f"shards-{size}.db"
+    variants(corpus(), size, folder, seed=size + 1)
+    out: dict[str, Any] = {"notices": size, "dask": dask_rate(folder, shards, jobs)}
+    start = time.perf_counter()
+    with Catalog.open(db) as catalog:
+        build([shards], catalog, ["bench"])
+        out["build_s"] = round(time.perf_counter() - start, 1)
+        start = time.perf_counter()
+        over_catalog = compare(catalog).to_dict()
+        out["compare_catalog_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    over_shards = compare(open_shards([shards])).to_dict()
+    out["compare_shards_s"] = round(time.perf_counter() - start, 2)
+
+    def rows(table: list[dict[str, Any]]) -> list[str]:
+        return sorted(json.dumps({k: int(v) if isinstance(v, float) and v.is_integer() else
+                                  (",".join(sorted(v.split(","))) if k == "departments" and v else v)
+                                  for k, v in r.items() if not k.endswith("_id")}, sort_keys=True, ensure_ascii=False)
+                      for r in table)
+
+    out["compare_agrees"] = all(rows(over_shards[t]) == rows(over_catalog[t]) for t in over_catalog if t != "lineage")
+    return out
+
+
 def size_per_notice(db: Path) -> dict[str, Any]:
     import sqlite3
 
@@ -335,8 +378,8 @@ def review_page(path: Path = LONG_NOTICE) -> dict[str, Any]:
 
 
 def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
-        report: Callable[[str], None] = print) -> dict[str, Any]:
-    """Every measurement; ``report`` is told what is being measured."""
+        report: Callable[[str], None] = print, shard_sizes: Iterable[int] = ()) -> dict[str, Any]:
+    """Every measurement (shard runs only for ``shard_sizes``); ``report`` is told what is being measured."""
     files = corpus()
     out: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}}
     report("stages")
@@ -347,10 +390,14 @@ def run(sizes: Iterable[int] = (1000, 10_000), work: Path | None = None,
     out["review_page"] = review_page()
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         sample = variants(files, INGEST_SAMPLE, Path(tmp) / "sample", seed=1)[0].parent
-        report("ingest --jobs 1 and --jobs 2")
+        report("ingest --jobs 1 and --jobs 2, and --engine dask on 2 workers")
         out["ingest"] = [ingest_rate(sample, Path(tmp) / f"jobs{j}.db", j) for j in (1, 2)]
+        out["dask"] = dask_rate(sample, Path(tmp) / "shards")
         report(f"scale runs: {', '.join(map(str, sizes))} notices")
         out["scale"] = scale(sizes, Path(tmp))
+        for size in shard_sizes:
+            report(f"shards of {size} notices: dask, catalog build, compare over shards")
+            out.setdefault("shards", []).append(shard_scale(size, Path(tmp)))
     return out
 
 
@@ -377,6 +424,15 @@ def table(result: dict[str, Any]) -> Any:
     for r in result["ingest"]:
         t.add_row(f"ingest --jobs {r['jobs']}", f"{r['notices_per_s']} notices/s ({r['files']} files), "
                   f"peak RSS {r['peak_rss_mb']} MB")
+    if "dask" in result:
+        d = result["dask"]
+        t.add_row(f"ingest --engine dask, {d['jobs']} workers", f"{d['notices_per_s']} notices/s ({d['files']} files, "
+                  f"cluster start-up included), peak RSS {d['peak_rss_mb']} MB, shards {d['shard_kb_per_notice']} "
+                  "KB/notice")
+    for s in result.get("shards", []):
+        t.add_row(f"{s['notices']:,} notices as shards", f"dask {s['dask']['notices_per_s']}/s; catalog build "
+                  f"{s['build_s']} s; compare every place over shards {s['compare_shards_s']} s, over the catalog "
+                  f"{s['compare_catalog_s']} s, {'the same rows' if s['compare_agrees'] else 'DIFFERENT rows'}")
     for s in result["scale"]:
         t.add_row(f"{s['notices']:,} notices", f"ingest {s['ingest']['notices_per_s']}/s (peak RSS "
                   f"{s['ingest']['peak_rss_mb']} MB); {s['size']['kb_per_notice']} KB/notice; search p50 "

@@ -109,16 +109,19 @@ def evaluate(gold_dir: str, pred_dir: str | None, docs: str | None, verbose: boo
               help="Where the JSON of the figures is written.")
 @click.option("--work", type=click.Path(file_okay=False), help="Folder for the generated notices and catalogs "
                                                               "(default: the system's temporary folder).")
-def bench(sizes: str, output: str, work: str | None) -> None:
-    """Measure speed and memory: stages, pipeline against jieba, start-up, ingest with 1 and 2 jobs, and scale
-    runs (ingest rate, size, search, compare) on catalogs generated from the bundled real notices."""
+@click.option("--shards", "shard_sizes", default="", help="Also shard runs of these sizes (comma-separated): "
+              "--engine dask, catalog build, compare over the shards ('' for none; --sizes '' skips scale runs).")
+def bench(sizes: str, output: str, work: str | None, shard_sizes: str) -> None:
+    """Measure speed and memory: stages, pipeline against jieba, start-up, ingest with 1 and 2 jobs and on Dask,
+    and scale runs (ingest rate, size, search, compare) on catalogs generated from the bundled real notices."""
     from rich.console import Console
 
     from .bench import run, save, table
 
     console = Console(stderr=True)
     result = run([int(s) for s in sizes.split(",") if s.strip()], Path(work) if work else None,
-                 report=lambda what: console.log(f"measuring {what}"))
+                 report=lambda what: console.log(f"measuring {what}"),
+                 shard_sizes=[int(s) for s in shard_sizes.split(",") if s.strip()])
     save(result, Path(output))
     Console().print(table(result))
     click.echo(f"wrote {output}")

@@ -122,7 +122,7 @@ def write(folder: Path, run: str, part: int, tables: dict[str, list[dict[str, An
                                        for c in [*columns, *PARTITIONS]} for r in found])
         pq.write_to_dataset(table, root_path=str(folder / name), partition_cols=PARTITIONS,
                             basename_template=f"{run}-{part:05d}-{{i}}.parquet",
-                            existing_data_behavior="overwrite_or_ignore")
+                            existing_data_behavior="overwrite_or_ignore", compression="zstd")
 
 
 def dataset(folders: list[Path], name: str) -> Any:
