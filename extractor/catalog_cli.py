@@ -89,14 +89,7 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, ti
 
             added = [r[0] for r in catalog.conn.execute("SELECT id FROM documents WHERE run_id = ?", [run_id])]
             write(catalog, added, Path(report_to))
-    from .compare.render import yuan
-
-    money = (f"; funding committed: {yuan(summary.one_off_yuan) or '0元'} one-off, "
-             f"{yuan(summary.yearly_yuan) or '0元'} per year" if summary.amounts else "")
-    click.echo(f"{summary.added} added, {summary.merged} merged, {summary.unchanged} unchanged, "
-               f"{summary.replaced} replaced, "
-               f"{len(summary.failures)} failed; extracted {summary.obligations} obligations, "
-               f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines{money} -> {db_path}")
+    click.echo(_summary_line(summary, db_path))
     if summary.empty:
         shown = ", ".join(summary.empty[:5]) + (f" and {len(summary.empty) - 5} more" if len(summary.empty) > 5 else "")
         click.echo(f"warning: {len(summary.empty)} notice(s) yielded nothing (no title, no items): {shown}", err=True)
@@ -104,6 +97,17 @@ def ingest(paths: tuple[str, ...], db_path: str, name: str | None, jobs: int, ti
         click.echo(f"error: {path}: {reason}", err=True)
     if summary.failures:
         sys.exit(1)
+
+
+def _summary_line(summary: Any, db_path: str) -> str:
+    """What a run did, in one line: counts, items, funding committed."""
+    from .compare.render import yuan
+
+    money = (f"; funding committed: {yuan(summary.one_off_yuan) or '0元'} one-off, "
+             f"{yuan(summary.yearly_yuan) or '0元'} per year" if summary.amounts else "")
+    return (f"{summary.added} added, {summary.merged} merged, {summary.unchanged} unchanged, {summary.replaced} "
+            f"replaced, {len(summary.failures)} failed; extracted {summary.obligations} obligations, "
+            f"{summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines{money} -> {db_path}")
 
 
 def _ingest_dask(files: list[str], shards_to: str | None, scheduler: str | None, jobs: int, timeout: float) -> None:
@@ -136,7 +140,6 @@ def catalog() -> None:
 def catalog_build(shards: tuple[str, ...], db_path: str, province: str | None, years: str | None) -> None:
     """Merge shard folders into a catalog: one notice one row, the same identity rules, failures and order as a
     plain ingest of the same files."""
-    from .compare.render import yuan
     from .shards.build import build
 
     span = None
@@ -150,12 +153,7 @@ def catalog_build(shards: tuple[str, ...], db_path: str, province: str | None, y
             summary = build([Path(s) for s in shards], target, ["catalog build", *shards], province, span)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-    money = (f"; funding committed: {yuan(summary.one_off_yuan) or '0元'} one-off, "
-             f"{yuan(summary.yearly_yuan) or '0元'} per year" if summary.amounts else "")
-    click.echo(f"{summary.added} added, {summary.merged} merged, {summary.unchanged} unchanged, "
-               f"{summary.replaced} replaced, {len(summary.failures)} failed; extracted {summary.obligations} "
-               f"obligations, {summary.targets} targets, {summary.amounts} amounts, {summary.deadlines} deadlines"
-               f"{money} -> {db_path}")
+    click.echo(_summary_line(summary, db_path))
     for path, reason in summary.failures:
         click.echo(f"error: {path}: {reason}", err=True)
 

@@ -57,7 +57,6 @@ eerduosi-big5.expected-utf8.txt.
 from __future__ import annotations
 
 import argparse
-import copy
 import html
 import io
 import os
