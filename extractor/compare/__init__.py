@@ -8,7 +8,9 @@ CSV, XLSX, JSON, an iCalendar file or an HTML report.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,14 +101,20 @@ def _select(catalog: Catalog, cities: list[str] | None, parent: str | None, doc:
 
 
 def _rows(catalog: Catalog, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-    """Rows of a query as dicts, built in one pass (a large comparison returns 100k rows and more) with the
-    cyclic garbage collector paused: rows hold no cycles, and its passes over them would cost more than the rows."""
+    """Rows of a query as dicts, built in one pass (a large comparison returns 100k rows and more)."""
     cursor = catalog.conn.execute(sql, params)
     columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a comparison builds its rows: they hold no cycles, and in a
+    process holding much else its full passes over every object would cost more than the rows themselves."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        yield
     finally:
         if paused:
             gc.enable()
@@ -243,6 +251,13 @@ def compare(catalog: Catalog, cities: list[str] | None = None, parent: str | Non
     (``detail=False`` asks for that on any selection by place, ``detail=True`` for every row). ``calendar``
     also lists the dated obligations (``due``) for an iCalendar export.
     """
+    with _collector_paused():
+        return _compare(catalog, cities, parent, indicator, function, from_year, to_year, doc, detail, calendar)
+
+
+def _compare(catalog: Catalog, cities: list[str] | None, parent: str | None, indicator: str | None,
+             function: str | None, from_year: int | None, to_year: int | None, doc: str | None,
+             detail: bool | None, calendar: bool) -> Comparison:
     if parent or doc:
         detail = True
     elif detail is None:
