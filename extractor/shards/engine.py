@@ -87,6 +87,7 @@ def ingest(paths: list[str], folder: Path, scheduler: str | None = None, workers
             chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             lines = bag.from_sequence(chunks, npartitions=len(chunks)).map(
                 _partition, str(folder.resolve()), out.run, timeout).flatten().compute(scheduler=client)
+            client.gather(client.map(layout.compact, layout.leaves(folder, out.run), run=out.run))
         if cluster is not None:
             cluster.close()
         out.extracted = sum(1 for line in lines if not line["reason"])
