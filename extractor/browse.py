@@ -8,7 +8,7 @@ Registered through the ``datasette`` entry point, it gives every connection:
 - ``policyx_department(text)``: the canonical body of a department named by any alias (``科技局``);
 - ``policyx_yuan(value)``: a sum in yuan as a report writes it (``5,000万元``);
 
-and sends a table search with no sort chosen (``/db/obligations?_search=…``) to the table's ranked query
+and sends a table search with no sort and no column filter chosen (``/db/obligations?_search=…``) to the table's ranked query
 (``[ranked]`` in ``patterns/catalog.toml``), so the best matches come first, as in the CLI.
 """
 from __future__ import annotations
@@ -60,6 +60,8 @@ def ranked_location(path: str, query_string: str, ranked: dict[str, str]) -> tup
     params = parse_qsl(query_string, keep_blank_values=True)
     keys = {k for k, _ in params}
     if len(parts) != 2 or "_search" not in keys or keys & {"_sort", "_sort_desc"}:
+        return None
+    if any(not k.startswith("_") for k in keys):  # column filters the ranked query does not take: keep the table
         return None
     table, dot, extension = parts[1].partition(".")
     if table not in ranked:
