@@ -8,8 +8,8 @@ Registered through the ``datasette`` entry point, it gives every connection:
 - ``policyx_department(text)``: the canonical body of a department named by any alias (``科技局``);
 - ``policyx_yuan(value)``: a sum in yuan as a report writes it (``5,000万元``);
 
-and sends a table search with no sort and no column filter chosen (``/db/obligations?_search=…``) to the table's ranked query
-(``[ranked]`` in ``patterns/catalog.toml``), so the best matches come first, as in the CLI.
+and sends a table search with no sort and no column filter chosen (``/db/obligations?_search=…``) to the table's
+ranked query (``[ranked]`` in ``patterns/catalog.toml``), so the best matches come first, as in the CLI.
 """
 from __future__ import annotations
 
