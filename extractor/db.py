@@ -383,8 +383,19 @@ def _v9(db: sqlite_utils.Database) -> None:
     rollup.refresh(db)
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    """The copies of each place's notices counted in its rollup, so a comparison of every place reads no
+    sources."""
+    from .compare import rollup
+
+    rollup.create(db)
+    db.execute("DELETE FROM place_documents")
+    db.execute(f"INSERT INTO place_documents ({', '.join(rollup.TABLES['place_documents'])}) "
+               f"{rollup.fill('place_documents', 'documents d')}")
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -976,6 +987,7 @@ class Catalog:
             with self._transaction():
                 self._add_source(same["document_id"], digest, key, same["format"], same["name"], same["encoding"],
                                  run_id)
+                self._stale(same["document_id"])  # its place counts one more copy
             return Outcome(shown, "merged", same["document_id"])
         return self.ingest_document(make(), digest, key, run_id, shown, sig)
 
@@ -1020,6 +1032,7 @@ class Catalog:
                     outcome = self._insert(document, digest, path, run_id, sig, doc_id=match)
                 else:
                     outcome = Outcome(path, "merged", match)
+                    self._stale(match)  # its place counts one more copy
                 status = "replaced" if old else "merged"
             self._add_source(outcome.document_id, digest, path, source.format, source.name or Path(path).name,
                              source.encoding, run_id)
@@ -1085,6 +1098,7 @@ class Catalog:
                 return
             self.db["documents"].update(doc_id, {"hash": rest[0]["hash"], "path": rest[0]["path"],
                                                  "format": rest[0]["format"]})
+            self._stale(doc_id)  # its place counts one copy fewer
 
     def delete_document(self, doc_id: int, keep_row: bool = False) -> None:
         """Delete every row extracted from a document, and unless ``keep_row`` the document and its sources

@@ -77,7 +77,7 @@ def test_failures_table_lists_bad_files_with_reasons(catalog):
 
 
 def test_schema(catalog):
-    assert catalog.version == SCHEMA_VERSION == 9
+    assert catalog.version == SCHEMA_VERSION == 10
     assert catalog.db.journal_mode == "wal"
     keys = {(k.column, k.other_table) for k in catalog.db["obligation_departments"].foreign_keys}
     assert keys == {("obligation_id", "obligations"), ("department_id", "departments")}

@@ -296,24 +296,17 @@ def _documents(catalog: Catalog) -> list[dict[str, Any]]:
 def _place_documents(catalog: Catalog, cities: list[str] | None) -> list[dict[str, Any]]:
     """The selected notices per place: how many, with their copies, and the latest one's title, number, level
     and date."""
-    copies, values = _place_filter(cities, "d") if cities else ("1", [])
     where, params = _place_filter(cities, "r") if cities else ("1", [])
     return _rows(catalog, f"""
-        WITH s AS MATERIALIZED (
-          SELECT d.province, d.city, d.county, count(*) AS sources
-          FROM sources s JOIN documents d ON d.id = s.document_id WHERE {copies}
-          GROUP BY d.city, d.county, d.province)
         SELECT r.place, r.province, r.city, r.county, r.date, r.level, r.title, r.doc_number, r.document_id,
-               r.notices, s.sources
-        FROM place_documents r LEFT JOIN s
-          ON coalesce(s.province, '') = coalesce(r.province, '') AND coalesce(s.city, '') = coalesce(r.city, '')
-             AND coalesce(s.county, '') = coalesce(r.county, '')
-        WHERE {where} ORDER BY r.place""", [*values, *params])
+               r.notices, r.sources
+        FROM place_documents r WHERE {where} ORDER BY r.place""", params)
 
 
 def _summary(catalog: Catalog, cities: list[str] | None, indicator: str | None, function: str | None,
              years: tuple[int | None, int | None], calendar: bool) -> Comparison:
-    """Every table of a comparison by place, per place from the rollups (refreshed first where stale)."""
+    """Every table of a comparison by place, per place from the rollups (refreshed first where stale). A target
+    or amount row carries its notice and sentence, not the matched words and section (``--detail`` has them)."""
     catalog.refresh_rollups()
     where, params = _place_filter(cities, "r") if cities else ("1", [])
     chosen, values = _place_filter(cities, "d") if cities else ("1", [])
@@ -326,14 +319,13 @@ def _summary(catalog: Catalog, cities: list[str] | None, indicator: str | None, 
     lo, hi = years[0] or 0, years[1] or 9999
     out.targets = _rows(catalog, f"""
         SELECT r.place, r.indicator, r.family, r.value, r.value_max, r.unit, r.comparator, r.change, r.year,
-               r.title, r.doc_number, r.sentence, r.text, r.wording, r.section, r.document_id, r.target_id,
-               r.mentions
+               r.title, r.doc_number, r.sentence, r.document_id, r.target_id, r.mentions
         FROM place_targets r
         WHERE {' AND '.join(filters)} AND coalesce(r.year, ?) BETWEEN ? AND ?
         ORDER BY {rollup.TARGET_ORDER}""", [*extra, lo, lo, hi])
     out.money = _rows(catalog, f"""
         SELECT r.place, r.purpose, r.kind, r.value_yuan, r.value_yuan_max, r.unit, r.recurrence, r.year,
-               r.title, r.doc_number, r.sentence, r.text, r.section, r.document_id, r.amount_id, r.amounts
+               r.title, r.doc_number, r.sentence, r.document_id, r.amount_id, r.amounts
         FROM place_money r WHERE {where} ORDER BY r.place, r.kind, r.value_yuan DESC""", params)
     out.money_totals = _rows(catalog, f"""
         WITH p AS (SELECT r.place, r.purpose, sum(r.value_yuan) AS amount,

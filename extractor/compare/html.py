@@ -103,9 +103,9 @@ def render_html(c: Comparison, title: str = "Policy comparison") -> str:
               for h, r in [table_rows(c, name)] if r]
     charts = [*filter(None, [_money_chart(c), _due_chart(c)]), *_target_charts(c)]
     sources = [{"id": f"src-target-{t['target_id']}", "place": t["place"], "notice": t["doc_number"] or t["title"],
-                "section": t["section"], "sentence": t["sentence"], "text": t["text"]} for t in [*c.reference, *c.targets]]
+                "section": t.get("section"), "sentence": t["sentence"], "text": t.get("text")} for t in [*c.reference, *c.targets]]
     sources += [{"id": f"src-amount-{m['amount_id']}", "place": m["place"], "notice": m["doc_number"] or m["title"],
-                 "section": m["section"], "sentence": m["sentence"], "text": m["text"]} for m in c.money]
+                 "section": m.get("section"), "sentence": m["sentence"], "text": m.get("text")} for m in c.money]
     money_links = [f"#src-amount-{m['amount_id']}" for m in c.money]
     return env.get_template("report.html.j2").render(
         title=title, comparison=c, places=c.places(), targets=_target_table(c), tables=tables, charts=charts,

@@ -11,7 +11,7 @@ whole catalog) that is hundreds of thousands of rows, so :func:`refresh` keeps f
   rate or cap (never summed), and the largest amount as the example, with its sentence;
 - ``place_functions``: obligations led and joined per department function, with the bodies;
 - ``place_timeline``: obligations and targets falling due per year and quarter;
-- ``place_documents``: how many notices, and the latest one's title, number, level and date.
+- ``place_documents``: how many notices and copies of them, and the latest one's title, number, level and date.
 
 A place whose notices were only added is updated by merging the new notices' rows into its own (:func:`add`:
 sums add up, the latest target and the largest amount win, as a rebuild would choose them), so a run costs what it
@@ -40,7 +40,7 @@ TABLES = {
     "place_functions": {**KEY, "function": str, "led": int, "joined": int, "departments": str},
     "place_timeline": {**KEY, "year": int, "quarter": int, "obligations": int, "targets": int},
     "place_documents": {**KEY, "date": str, "level": str, "title": str, "doc_number": str, "document_id": int,
-                        "notices": int},
+                        "notices": int, "sources": int},
 }
 #: The documents ``d`` of the places being refreshed; CROSS JOIN keeps this order, so each table that follows is
 #: searched by its document index rather than scanned.
@@ -101,9 +101,10 @@ _FILL_SQL = {
               WHERE t.year IS NOT NULL)
         GROUP BY province, city, county, place, year, quarter""",
     "place_documents": f"""
-        SELECT province, city, county, place, date, level, title, doc_number, document_id, notices
+        SELECT province, city, county, place, date, level, title, doc_number, document_id, notices, sources
         FROM (SELECT d.province, d.city, d.county, {PLACE} AS place, d.date_written AS date, d.level, d.title,
                      d.doc_number, d.id AS document_id, count(*) OVER w AS notices,
+                     sum((SELECT count(*) FROM sources s WHERE s.document_id = d.id)) OVER w AS sources,
                      row_number() OVER (w ORDER BY d.date_written DESC, d.id DESC) AS n
               FROM {{docs}}
               WINDOW w AS (PARTITION BY d.province, d.city, d.county))
@@ -120,7 +121,7 @@ _MERGE = {
                     "JOIN amounts a ON a.id = u.amount_id", "a.value_yuan DESC, u.amount_id"),
     "place_functions": (("function",), ("led", "joined"), "", "u.place"),
     "place_timeline": (("year", "quarter"), ("obligations", "targets"), "", "u.place"),
-    "place_documents": (("place",), ("notices",), "", "u.date DESC, u.document_id DESC"),
+    "place_documents": (("place",), ("notices", "sources"), "", "u.date DESC, u.document_id DESC"),
 }
 
 
