@@ -34,7 +34,6 @@ def _rules() -> tuple[tuple[_Rule, ...], dict[str, str], tuple[str, ...], tuple[
     return rules, data["parts"], tuple(data["context"]["goal"]), tuple(data["context"]["past"])
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=None)
 def _context(name: str) -> tuple[str, ...]:
     return tuple(toml("deadlines")["context"][name])
@@ -125,7 +124,9 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
     taken = sorted(reserved or [])
     found: list[Deadline] = []
     for n, s, m in _candidates(text, rules):
-        e = m.end()
+        if m.groupdict().get("bound"):
+            s = m.start("bound")
+        e = m.end("bound") if m.groupdict().get("bound") else m.end()
         i = bisect.bisect_right(taken, (s, len(text) + 1)) - 1
         if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
             continue
@@ -153,7 +154,7 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue  # a bound already past when the notice was written qualifies, it binds nothing
         if value is not None:
             bisect.insort(taken, (s, e))
-            found.append(Deadline(value, recurrence, m.group(), s, e, kind=rule.kind))
+            found.append(Deadline(value, recurrence, text[s:e], s, e, kind=rule.kind))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -167,12 +168,13 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
             return f"XXXX-{m:02d}-{d:02d}", "yearly"
         if kind == "yearly_end":
             return "XXXX-12-31", "yearly"
+        year = g.get("y") or g.get("y0") or (str(base.year) if base else None)
         if kind == "day":
-            return date(int(g["y"]), int(g["m"]), int(g["d"])).isoformat(), None
+            return date(int(year), int(g["m"]), int(g["d"])).isoformat(), None
         if kind == "window":
             return date(int(g["y"] or g["y0"]), int(g["m"]), int(g["d"])).isoformat(), None
         if kind == "month":
-            return _last_day(int(g["y"]), int(g["m"])), None
+            return _last_day(int(year), int(g["m"])), None
         if kind == "year":
             return f"{int(g['y']):04d}-12-31", None
         if kind == "part":

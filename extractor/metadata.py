@@ -293,7 +293,15 @@ def extract(text: str, header: Header) -> Metadata:
     front = header.front  # a crawler's front matter fills only what the notice itself does not say
     if meta.title is None and is_title_line(front.get("title", "")):
         meta.title = re.sub(r"\s+", "", front["title"])
-    meta.date_published = meta.date_published or _date(front.get("date") or front.get("published"))
+    meta.doc_number = meta.doc_number or doc_number(front.get("doc_number", ""))
+    if meta.doc_number:
+        meta.cited_doc_numbers = [n for n in meta.cited_doc_numbers if n != meta.doc_number]
+    meta.issuer = meta.issuer or front.get("issuer")
+    meta.date_written = meta.date_written or _date(front.get("date_written"))
+    meta.date_published = meta.date_published or _date(front.get("date_published") or front.get("date")
+                                                       or front.get("published"))
+    meta.topic = meta.topic or front.get("topic")
+    meta.validity = meta.validity or front.get("validity")
     meta.city, meta.province = locate(meta, text)
     meta.county = _county(meta, text)
     meta.level = _level(meta)

@@ -353,14 +353,25 @@ _MARKDOWN = re.compile(r"<!--.*?-->|^#{1,6}[ ]+|^>[ ]?|\*\*|__(?=\S)|(?<=\S)__",
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
+#: A Markdown page's first level-one heading: the page's title.
+_H1 = re.compile(r"^#[ ]+(\S[^\n]*?)[ #]*$", re.M)
+
+
 def front_matter(text: str) -> dict[str, str]:
-    """The ``key: value`` pairs of a Markdown front matter (lower-case keys, quotes removed)."""
+    """The ``key: value`` pairs of a Markdown front matter (quotes removed). A key that is a label of the
+    metadata block (``标题``, ``文号``, ``发布日期``: ``patterns/header.toml``) is given as its field name
+    (``title``, ``doc_number``, ``date_published``); other keys in lower case. Without a title there, the first
+    level-one heading (``# 关于…的通知``) is the title."""
+    _, by_label = _header_labels()
     found = _FRONT_MATTER.match(text)
     pairs: dict[str, str] = {}
     for line in (found.group().split("\n")[1:-2] if found else []):
         key, sep, value = line.partition(":")
-        if sep and key.strip() and value.strip():
-            pairs.setdefault(key.strip().lower(), value.strip().strip("'\""))
+        key = key.strip()
+        if sep and key and value.strip():
+            pairs.setdefault(by_label.get(key, key.lower()), value.strip().strip("'\""))
+    if "title" not in pairs and (heading := _H1.search(text)):
+        pairs["title"] = heading.group(1)
     return pairs
 
 

@@ -182,6 +182,8 @@ def _inline_markings(text: str, r: _Rules, taken: list[tuple[int, int]]) -> list
         subject = text[start:m.start()]
         if not subject or len(subject) > MAX_SUBJECT or "由" in subject or any(s <= start < e for s, e in taken):
             continue
+        if _DONE.match(text, m.end()):
+            continue  # 我局牵头制定了…: work done, no duty
         names = dep.split(subject)
         if names and _bare("".join(names)) == _bare(subject) and all(dep.is_body(n) for n in names):
             found.append(_Marking(start, m.end(), _units([("listed", subject)]), True, text[start:m.end()], True))
@@ -193,6 +195,8 @@ def _bare(names: str) -> str:
     return re.sub(r"[、和及与,]", "", names)
 
 
+#: What follows a duty's verb when the clause reports work done (牵头制定了…).
+_DONE = re.compile(r"[^,。;:\n]{0,4}了(?!解)")
 _HEADING_MARKER = re.compile(r"\s*(第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、]|[①-⑳])\s*")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -82,17 +83,42 @@ def test_a_notice_read_from_its_page_or_its_markdown_scores_like_its_text(tmp_pa
 DUE = Path(__file__).resolve().parent / "real" / "due"
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in DUE.glob("*.txt")))
-def test_obligations_fall_due_as_their_sections_say(name):
-    """Real notices annotated per section (tests/real/due): a date opening a section governs its tasks; a date
-    inside a sentence, an approximate time, a start or a past condition governs none."""
+#: The annotated notices: each text with its NAME.json.
+NOTICES = sorted(p.name for p in DUE.iterdir() if p.suffix in (".txt", ".md") and p.with_suffix(".json").exists())
+
+
+@pytest.mark.parametrize("notice", NOTICES)
+def test_obligations_fall_due_as_their_sections_say(notice):
+    """Real notices annotated per section (tests/real/due): a date opening a section, or the period of a work
+    plan's step in its heading, governs its tasks; a date inside a sentence, an approximate time, a start or a
+    past condition governs none."""
     from extractor.pipeline import extract_file
 
-    expected = json.loads((DUE / f"{name}.json").read_text(encoding="utf-8"))["sections"]
-    document = extract_file(DUE / f"{name}.txt")
+    expected = json.loads((DUE / notice).with_suffix(".json").read_text(encoding="utf-8"))["sections"]
+    document = extract_file(DUE / notice)
     seen = {o.section for o in document.obligations}
-    # every section the annotators found tasks in, except those whose tasks the extractor misses ("missed")
+    # every section the annotators found tasks in (the contract's markings, and prose duties: 某局负责…), except
+    # those whose tasks the extractor misses ("missed")
     assert seen == {section for section, want in expected.items() if not want.get("missed")}
     for o in document.obligations:
         want = expected[o.section]
         assert (o.due, o.due_from) == (want["due"], want["due_from"]), (o.section, want["why"])
+
+
+@pytest.mark.parametrize("notice", [n for n in NOTICES if n.endswith(".md")])
+def test_a_crawlers_front_matter_gives_what_the_text_does_not(notice):
+    """Markdown whose front matter (标题, 文号, 发布日期) holds what the notice's text lacks: its number, and the
+    publication date that dates its undated steps."""
+    from extractor.pipeline import extract_file
+
+    want = json.loads((DUE / notice).with_suffix(".json").read_text(encoding="utf-8"))["metadata"]
+    meta = extract_file(DUE / notice).metadata
+    assert (meta.title, meta.doc_number, meta.date_written, meta.date_published) == \
+           (want["title"], want["doc_number"], want["date_written"], want["date_published"])
+    # without its front matter, the page's level-one heading still gives the title (a disclaimer line above it
+    # does not hide it)
+    from extractor.pipeline import process
+    from extractor.readers import read_bytes
+
+    body = re.sub(r"\A---\n.*?\n---\n", "", (DUE / notice).read_text(encoding="utf-8"), flags=re.S)
+    assert process(read_bytes(body.encode("utf-8"), notice)).metadata.title == want["title"]
