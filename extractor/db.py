@@ -394,6 +394,18 @@ def _v10(db: sqlite_utils.Database) -> None:
                f"{rollup.fill('place_documents', 'documents d')}")
 
 
+def lineage_sql(children: str | None = None) -> str:
+    """The query of every link (``links``) with its parent, child, place, level, date and how it was found, in the
+    order lineage lists them (``children``: a subquery of the child ids to keep). SQLite and DuckDB both run it."""
+    return f"""
+        SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
+               d.doc_number AS child_doc_number, {PLACE} AS place, d.level,
+               d.date_written AS date, l.link, l.score, p.id AS parent_id, d.id AS child_id
+        FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
+        {f"WHERE l.child_id IN ({children})" if children else ""}
+        ORDER BY p.level NULLS FIRST, p.id, place NULLS FIRST, d.id"""
+
+
 #: ``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -1230,7 +1242,7 @@ class Catalog:
         }
         for table, values in items.items():
             self._write(table, values)
-        self._write("citations", self._citations(doc_id, meta, {k for k, _ in own_keys}))
+        self._write("citations", self.citation_rows(doc_id, meta, {k for k, _ in own_keys}))
         fts.ensure_current(self.conn)
         found = document.index or fts.terms(
             meta.title, document.tokens or tokenize(text), [(o["start"], o["end"]) for o in obligations],
@@ -1248,7 +1260,7 @@ class Catalog:
         return Outcome(path, "added", doc_id, **counts, empty=not meta.title and not any(counts.values()))
 
     @staticmethod
-    def _citations(doc_id: int, meta: Any, own_keys: set[str]) -> list[dict[str, Any]]:
+    def citation_rows(doc_id: int, meta: Any, own_keys: set[str]) -> list[dict[str, Any]]:
         """Rows of the documents a notice cites by title or doc number; never the notice itself."""
         from .identity import title_keys
 
@@ -1537,13 +1549,7 @@ class Catalog:
     def lineage(self, children: str | None = None, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Every written or inferred link: parent (doc number, else title), child, place, level, date, how found
         (``children``: a subquery of the child ids to keep, with its ``params``)."""
-        return list(self.db.query(f"""
-            SELECT coalesce(p.doc_number, p.title) AS parent, p.title AS parent_title, d.title AS child_title,
-                   d.doc_number AS child_doc_number, {PLACE} AS place, d.level,
-                   d.date_written AS date, l.link, l.score, p.id AS parent_id, d.id AS child_id
-            FROM links l JOIN documents d ON d.id = l.child_id JOIN documents p ON p.id = l.parent_id
-            {f"WHERE l.child_id IN ({children})" if children else ""}
-            ORDER BY p.level, p.id, place, d.id""", params))
+        return list(self.db.query(lineage_sql(children), params))
 
     def failures(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """Files that failed (in one run, or in the latest run that had any)."""

@@ -7,7 +7,8 @@ identifying, reading and extracting one file. Each partition of the bag writes i
 
 - ``notices``: one row per input file of a run, in the run's order: path, catalog key, content hash, identity key,
   place, year, and the extracted notice (to be merged by the same policyx version), or the reason it failed;
-- ``documents``, ``targets``, ``amounts``: flat rows of each notice for analysis without a catalog.
+- ``documents``, ``targets``, ``amounts``, ``obligations``, ``obligation_departments``, ``citations``: flat rows
+  of each notice for analysis without a catalog.
 
 A re-run skips the files whose key and content are in the shards already. :func:`extractor.shards.build.build`
 replays the shards' notices, run by run and in each run's order, through the catalog's own ingest, so the catalog

@@ -5,8 +5,9 @@
 ``sources``): copies resolved into notices as the catalog resolves them (:mod:`extractor.shards.notices`), each
 notice with its primary copy's extraction, ids in the order notices first appear. The per-place rollups are then
 filled by the same SQL the catalog uses (:mod:`extractor.compare.rollup`), so :func:`extractor.compare.compare`
-runs unchanged on the result. Lineage, which links notices across a catalog, is not answered over shards (an empty
-table: build a catalog for it).
+runs unchanged on the result. Lineage, which links notices across the whole set, is found the first time it is
+asked for by the catalog's own linking code (:func:`extractor.lineage.link`) over the notices' titles, openings and
+citations (:func:`_links`), and listed by the catalog's own query.
 """
 from __future__ import annotations
 
@@ -59,16 +60,54 @@ class ShardCatalog:
 
     def __init__(self, duck: Any) -> None:
         self.conn = _Connection(duck)
+        self.linked = False
 
     def refresh_rollups(self) -> None:
         """The rollups were filled when the shards were opened."""
 
     def lineage(self, children: str | None = None, params: Any = ()) -> list[dict[str, Any]]:
-        """Links between notices are resolved across a catalog; shards alone have none."""
-        return []
+        """Every written or inferred link, as :meth:`extractor.db.Catalog.lineage` lists them."""
+        from ..db import lineage_sql
+
+        if not self.linked:
+            _links(self.conn.duck)
+            self.linked = True
+        cursor = self.conn.execute(lineage_sql(children), params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
 
     def find_documents(self, ref: str) -> list[dict[str, Any]]:
         raise ValueError("--parent and --doc need a catalog: build one from the shards ('catalog build')")
+
+
+def _links(duck: Any) -> None:
+    """Fill a ``links`` table: the notices' titles, openings and citations put into a scratch catalog, linked there
+    by the catalog's own code as one ingest run links its notices, and its links copied back."""
+    import tempfile
+
+    from ..db import Catalog
+    from ..identity import title_keys
+    from ..lineage import link
+
+    documents = duck.execute("SELECT id, title, doc_number, level, date_written, province, city, county, opening "
+                             "FROM documents ORDER BY id").fetchall()
+    citations = duck.execute('SELECT document_id, doc_number, title, start, "end", title_key, head FROM citations '
+                             "ORDER BY document_id, item").fetchall()
+    with tempfile.TemporaryDirectory() as scratch, Catalog.open(Path(scratch) / "lineage.db") as catalog:
+        with catalog.conn:
+            catalog.db["documents"].insert_all(
+                {"id": d[0], "hash": str(d[0]), "path": str(d[0]), "title": d[1], "doc_number": d[2], "level": d[3], "date_written": d[4],
+                 "province": d[5], "city": d[6], "county": d[7], "text": d[8]} for d in documents)
+            catalog.db["title_keys"].insert_all({"key": k, "head": h, "document_id": d[0]}
+                                                for d in documents for k, h in title_keys(d[1]))
+            catalog.db["citations"].insert_all(
+                dict(zip(("document_id", "doc_number", "title", "start", "end", "title_key", "head"), c))
+                for c in citations)
+            link(catalog.db, [d[0] for d in documents])
+        found = catalog.conn.execute("SELECT child_id, parent_id, link, score FROM links ORDER BY id").fetchall()
+    duck.execute("CREATE TABLE links (child_id BIGINT, parent_id BIGINT, link VARCHAR, score DOUBLE)")
+    if found:
+        duck.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", found)
 
 
 def _parquet(folders: list[Path], table: str) -> str:
@@ -102,7 +141,7 @@ def open_shards(folders: list[Path]) -> ShardCatalog:
     duck.execute(f"""
         CREATE TABLE documents AS
         SELECT id, title, doc_number, issuer, nullif(province, '{layout.UNKNOWN_PROVINCE}') AS province, city, county,
-               level, date_written FROM picked""")
+               level, date_written, opening FROM picked""")
     duck.execute("CREATE TABLE sources AS SELECT id AS document_id FROM resolved")
     mine = "JOIN picked d ON d.run = x.run AND d.position = x.position"
     duck.execute(f"""
@@ -127,6 +166,14 @@ def open_shards(folders: list[Path]) -> ShardCatalog:
         CREATE TABLE bodies AS
         SELECT d.id * {ITEMS} + x.obligation AS obligation_id, x.rank AS position, x.name, x.canonical, x.function,
                x.role, d.city FROM {_parquet(folders, 'obligation_departments')} x {mine}""")
+    if any((f / "citations").exists() for f in folders):
+        duck.execute(f"""
+            CREATE TABLE citations AS
+            SELECT d.id AS document_id, x.item, x.doc_number, x.title, x.start, x."end", x.title_key, x.head
+            FROM {_parquet(folders, 'citations')} x {mine}""")
+    else:  # no notice of these shards cites anything
+        duck.execute('CREATE TABLE citations (document_id BIGINT, item BIGINT, doc_number VARCHAR, title VARCHAR, '
+                     'start BIGINT, "end" BIGINT, title_key VARCHAR, head VARCHAR)')
     duck.execute("""
         CREATE TABLE departments AS
         SELECT row_number() OVER (ORDER BY canonical, city) AS id, canonical, city, min(function) AS function

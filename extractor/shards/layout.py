@@ -15,7 +15,7 @@ PARTITIONS = ["province", "year"]
 TABLES: dict[str, list[str]] = {
     "notices": ["run", "position", "path", "key", "hash", "identity", "reason", "version", "document"],
     "documents": ["run", "position", "hash", "identity", "title_key", "title", "doc_number", "issuer", "city", "county", "level",
-                  "date_written", "format", "signature"],
+                  "date_written", "format", "signature", "opening"],
     "targets": ["run", "position", "hash", "item", "obligation", "indicator", "indicator_key", "family", "value",
                 "value_max", "unit", "value_norm", "value_max_norm", "unit_norm", "comparator", "change",
                 "target_year", "text", "sentence", "section", "start", "end"],
@@ -25,6 +25,7 @@ TABLES: dict[str, list[str]] = {
                     "end"],
     "obligation_departments": ["run", "position", "hash", "obligation", "rank", "name", "canonical", "function",
                                "level", "role"],
+    "citations": ["run", "position", "hash", "item", "doc_number", "title", "start", "end", "title_key", "head"],
 }
 #: Columns stored as floating point whatever Python number the extractor gave (as the catalog's REAL columns).
 FLOATS = {"value", "value_max", "value_norm", "value_max_norm", "value_yuan", "value_yuan_max"}
@@ -67,7 +68,10 @@ def titled(record: Extracted) -> str | None:
 
 def rows(record: Extracted, run: str, position: int) -> dict[str, list[dict[str, Any]]]:
     """The rows one input file gives each table."""
+    from ..db import Catalog
+    from ..identity import title_keys
     from ..indicators import classify
+    from ..lineage import OPENING
 
     doc = record.document
     meta = doc.metadata if doc else None
@@ -91,7 +95,7 @@ def rows(record: Extracted, run: str, position: int) -> dict[str, list[dict[str,
                          "title": meta.title,
                          "doc_number": meta.doc_number, "issuer": meta.issuer, "city": meta.city, "county": meta.county,
                          "level": meta.level, "date_written": meta.date_written, "format": doc.source.format,
-                         "signature": record.signature.tobytes()}]
+                         "signature": record.signature.tobytes(), "opening": doc.text[:OPENING]}]
     out["targets"] = [{**common, "item": i, "obligation": owner["targets"].get(i), "indicator": t.indicator, "value": t.value, "value_max": t.value_max, "unit": t.unit,
                        "comparator": t.comparator, "change": t.change, "target_year": t.year, "text": t.text,
                        "sentence": t.sentence, "section": t.section, "start": t.start, "end": t.end, **classify(t)}
@@ -106,6 +110,9 @@ def rows(record: Extracted, run: str, position: int) -> dict[str, list[dict[str,
     out["obligation_departments"] = [
         {**common, "obligation": i, "rank": k, "name": u.name, "canonical": u.canonical, "function": u.function,
          "level": u.level, "role": u.role} for i, o in enumerate(doc.obligations) for k, u in enumerate(o.units)]
+    own_keys = {k for k, _ in title_keys(meta.title)}  # what lineage needs: the citations as the catalog keeps them
+    out["citations"] = [{**common, "item": i, **{k: c.get(k) for k in TABLES["citations"][4:]}}
+                        for i, c in enumerate(Catalog.citation_rows(0, meta, own_keys))]
     return out
 
 
