@@ -117,3 +117,4 @@ def test_compare_over_shards_answers_as_over_their_catalog(sharded, tmp_path, se
     assert over_catalog["documents"] and over_catalog["targets"]
     if not selection:  # the bundled regulations cite their national law by title; others are linked by inference
         assert {r["link"] for r in over_shards["lineage"]} == {"title", "inferred"}
+    assert len(list((Path(shards) / "links").glob("*.parquet"))) == 1  # found once, then read from the shards

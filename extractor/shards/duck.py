@@ -58,8 +58,9 @@ class _Connection:
 class ShardCatalog:
     """The part of :class:`extractor.db.Catalog` a comparison reads, over shards."""
 
-    def __init__(self, duck: Any) -> None:
+    def __init__(self, duck: Any, links: Path | None = None) -> None:
         self.conn = _Connection(duck)
+        self.links = links
         self.linked = False
 
     def refresh_rollups(self) -> None:
@@ -70,7 +71,7 @@ class ShardCatalog:
         from ..db import lineage_sql
 
         if not self.linked:
-            _links(self.conn.duck)
+            _links(self.conn.duck, self.links)
             self.linked = True
         cursor = self.conn.execute(lineage_sql(children), params)
         columns = [c[0] for c in cursor.description]
@@ -80,10 +81,15 @@ class ShardCatalog:
         raise ValueError("--parent and --doc need a catalog: build one from the shards ('catalog build')")
 
 
-def _links(duck: Any) -> None:
+def _links(duck: Any, kept: Path | None) -> None:
     """Fill a ``links`` table: the notices' titles, openings and citations put into a scratch catalog, linked there
-    by the catalog's own code as one ingest run links its notices, and its links copied back."""
+    by the catalog's own code as one ingest run links its notices, and its links copied back. They are kept in
+    the ``kept`` file (when it can be written) and read from it next time."""
     import tempfile
+
+    if kept is not None and kept.exists():
+        duck.execute(f"CREATE TABLE links AS SELECT * FROM read_parquet('{kept}')")
+        return
 
     from ..db import Catalog
     from ..identity import title_keys
@@ -108,6 +114,25 @@ def _links(duck: Any) -> None:
     duck.execute("CREATE TABLE links (child_id BIGINT, parent_id BIGINT, link VARCHAR, score DOUBLE)")
     if found:
         duck.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", found)
+    if kept is not None:
+        import duckdb
+
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            duck.execute(f"COPY links TO '{kept}.tmp' (FORMAT parquet)")
+            Path(f"{kept}.tmp").rename(kept)
+        except (OSError, duckdb.IOException):  # a read-only shard folder: the links are found again next time
+            pass
+
+
+def _kept_links(duck: Any, folders: list[Path]) -> Path:
+    """Where the links of exactly these notices are kept: a file under the first shard folder named by the runs
+    and notices read (in order) and the policyx version, so new runs or another version link afresh."""
+    import hashlib
+
+    runs = duck.execute("SELECT run, count(*), min(id) FROM resolved GROUP BY run ORDER BY 3").fetchall()
+    key = hashlib.sha1(repr(([str(f.resolve()) for f in folders], runs, layout.version())).encode()).hexdigest()[:16]
+    return folders[0] / "links" / f"{key}.parquet"
 
 
 def _parquet(folders: list[Path], table: str) -> str:
@@ -186,4 +211,4 @@ def open_shards(folders: list[Path]) -> ShardCatalog:
         duck.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {_TYPES[t]}' for c, t in columns.items())})")
         fill = rollup.fill(name, "documents d").replace("CROSS JOIN", "JOIN")
         duck.execute(f"INSERT INTO {name} ({', '.join(columns)}) {fill}")
-    return ShardCatalog(duck)
+    return ShardCatalog(duck, _kept_links(duck, folders))
