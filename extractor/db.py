@@ -394,6 +394,29 @@ def _v10(db: sqlite_utils.Database) -> None:
                f"{rollup.fill('place_documents', 'documents d')}")
 
 
+def find_documents(query: Callable[[str, list[Any]], list[dict[str, Any]]], ref: str, names: bool = True
+                   ) -> list[dict[str, Any]]:
+    """Documents named by id, hash prefix, doc number or title substring, best kind of match first, found with
+    ``query(sql, values)`` (SQLite or DuckDB); ``names``: the documents table has file names too."""
+    ref = ref.strip()
+    queries = [("SELECT * FROM documents WHERE doc_number = ?", ref),
+               ("SELECT * FROM documents WHERE title LIKE '%' || ? || '%' OR doc_number LIKE '%' || ? || '%' "
+                + ("OR name = ? " if names else "") + "ORDER BY id", ref)]
+    if ref.isdigit() and len(ref) < 19:  # a longer number is no id (SQLite integers are 64-bit)
+        queries.insert(0, ("SELECT * FROM documents WHERE id = ?", int(ref)))
+    if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
+        queries.insert(1, ("SELECT * FROM documents WHERE hash LIKE ? || '%'", ref.lower()))
+    for sql, value in queries:
+        rows = query(sql, [value] * sql.count("?"))
+        if rows:
+            return rows
+    words = ref.split()  # title words, in any order: 科创 济南
+    if len(words) > 1:
+        return query("SELECT * FROM documents WHERE " + " AND ".join("instr(title, ?) > 0" for _ in words)
+                     + " ORDER BY id", words)
+    return []
+
+
 def lineage_sql(children: str | None = None) -> str:
     """The query of every link (``links``) with its parent, child, place, level, date and how it was found, in the
     order lineage lists them (``children``: a subquery of the child ids to keep). SQLite and DuckDB both run it."""
@@ -1281,23 +1304,7 @@ class Catalog:
 
     def find_documents(self, ref: str) -> list[dict[str, Any]]:
         """Documents named by id, hash prefix, doc number or title substring (best kind of match first)."""
-        ref = ref.strip()
-        queries = [("SELECT * FROM documents WHERE doc_number = ?", ref),
-                   ("SELECT * FROM documents WHERE title LIKE '%' || ? || '%' OR doc_number LIKE '%' || ? || '%' "
-                    "OR name = ? ORDER BY id", ref)]
-        if ref.isdigit() and len(ref) < 19:  # a longer number is no id (SQLite integers are 64-bit)
-            queries.insert(0, ("SELECT * FROM documents WHERE id = ?", int(ref)))
-        if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
-            queries.insert(1, ("SELECT * FROM documents WHERE hash LIKE ? || '%'", ref.lower()))
-        for sql, value in queries:
-            rows = list(self.db.query(sql, [value] * sql.count("?")))
-            if rows:
-                return rows
-        words = ref.split()  # title words, in any order: 科创 济南
-        if len(words) > 1:
-            return list(self.db.query("SELECT * FROM documents WHERE "
-                                      + " AND ".join("instr(title, ?) > 0" for _ in words) + " ORDER BY id", words))
-        return []
+        return find_documents(lambda sql, values: list(self.db.query(sql, values)), ref)
 
     def search(self, query: str = "", kind: str = "obligation", city: str | None = None,
                department: str | None = None, function: str | None = None, due_before: str | None = None,

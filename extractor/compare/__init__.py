@@ -230,14 +230,17 @@ def _lineage(catalog: Catalog, ids: list[int], parent: str | None) -> list[dict[
     if parent:
         linked = {r["child_id"] for r in rows}
         rows += _rows(catalog, f"""
-            SELECT coalesce(c.doc_number, c.title) AS parent, c.title AS parent_title, d.title AS child_title,
-                   d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date,
-                   CASE WHEN c.doc_number = :ref THEN 'doc_number' ELSE 'title' END AS link, 1.0 AS score,
-                   NULL AS parent_id, d.id AS child_id
-            FROM citations c JOIN documents d ON d.id = c.document_id
-            WHERE c.cited_document_id IS NULL AND (c.doc_number = :ref OR c.title_key = :key)
-              AND d.id IN ({_in([i for i in ids if i not in linked])})
-            GROUP BY d.id""", {"ref": parent, "key": title_key(parent)})
+            SELECT parent, parent_title, child_title, child_doc_number, place, level, date, link, score, parent_id,
+                   child_id
+            FROM (SELECT coalesce(c.doc_number, c.title) AS parent, c.title AS parent_title, d.title AS child_title,
+                         d.doc_number AS child_doc_number, {PLACE} AS place, d.level, d.date_written AS date,
+                         CASE WHEN c.doc_number = :ref THEN 'doc_number' ELSE 'title' END AS link, CAST(1 AS DOUBLE) AS score,
+                         NULL AS parent_id, d.id AS child_id,
+                         row_number() OVER (PARTITION BY d.id ORDER BY c.start IS NULL, c.start) AS n
+                  FROM citations c JOIN documents d ON d.id = c.document_id
+                  WHERE c.cited_document_id IS NULL AND (c.doc_number = :ref OR c.title_key = :key)
+                    AND d.id IN ({_in([i for i in ids if i not in linked])}))
+            WHERE n = 1 ORDER BY child_id""", {"ref": parent, "key": title_key(parent)})
     return rows
 
 

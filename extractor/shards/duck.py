@@ -11,6 +11,7 @@ citations (:func:`_links`), and listed by the catalog's own query.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class _Connection:
         self.duck = duck
 
     def execute(self, sql: str, params: Any = ()) -> _Cursor:
+        if isinstance(params, dict):  # SQLite's :name parameters are DuckDB's $name
+            sql = re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
         return _Cursor(self.duck.execute(sql, params or None))
 
     def executemany(self, sql: str, rows: Any) -> Any:
@@ -60,25 +63,38 @@ class ShardCatalog:
 
     def __init__(self, duck: Any, links: Path | None = None) -> None:
         self.conn = _Connection(duck)
+        self.db = self.conn  # what lineage's queries (descendants) run on
         self.links = links
         self.linked = False
 
     def refresh_rollups(self) -> None:
         """The rollups were filled when the shards were opened."""
 
+    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    def _link(self) -> None:
+        """Links and resolved citations, found (or read) the first time they are needed."""
+        if not self.linked:
+            _links(self.conn.duck, self.links)
+            self.linked = True
+
     def lineage(self, children: str | None = None, params: Any = ()) -> list[dict[str, Any]]:
         """Every written or inferred link, as :meth:`extractor.db.Catalog.lineage` lists them."""
         from ..db import lineage_sql
 
-        if not self.linked:
-            _links(self.conn.duck, self.links)
-            self.linked = True
-        cursor = self.conn.execute(lineage_sql(children), params)
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        self._link()
+        return self._rows(lineage_sql(children), params)
 
     def find_documents(self, ref: str) -> list[dict[str, Any]]:
-        raise ValueError("--parent and --doc need a catalog: build one from the shards ('catalog build')")
+        """Notices named by id, hash prefix, doc number or title words, as the catalog finds them (for
+        ``--parent`` and ``--doc``; lineage is found first, as a parent's children are its links)."""
+        from ..db import find_documents
+
+        self._link()
+        return find_documents(self._rows, ref, names=False)
 
 
 def _links(duck: Any, kept: Path | None) -> None:
@@ -87,8 +103,11 @@ def _links(duck: Any, kept: Path | None) -> None:
     the ``kept`` file (when it can be written) and read from it next time."""
     import tempfile
 
-    if kept is not None and kept.exists():
+    cited = kept.with_name(f"{kept.stem}-cited.parquet") if kept is not None else None
+    if kept is not None and kept.exists() and cited.exists():
         duck.execute(f"CREATE TABLE links AS SELECT * FROM read_parquet('{kept}')")
+        duck.execute(f"CREATE TABLE resolved_citations AS SELECT * FROM read_parquet('{cited}')")
+        _cite(duck)
         return
 
     from ..db import Catalog
@@ -97,8 +116,8 @@ def _links(duck: Any, kept: Path | None) -> None:
 
     documents = duck.execute("SELECT id, title, doc_number, level, date_written, province, city, county, opening "
                              "FROM documents ORDER BY id").fetchall()
-    citations = duck.execute('SELECT document_id, doc_number, title, start, "end", title_key, head FROM citations '
-                             "ORDER BY document_id, item").fetchall()
+    citations = duck.execute('SELECT document_id, doc_number, title, start, "end", title_key, head, item '
+                             "FROM citations ORDER BY document_id, item").fetchall()
     with tempfile.TemporaryDirectory() as scratch, Catalog.open(Path(scratch) / "lineage.db") as catalog:
         with catalog.conn:
             catalog.db["documents"].insert_all(
@@ -107,22 +126,37 @@ def _links(duck: Any, kept: Path | None) -> None:
             catalog.db["title_keys"].insert_all({"key": k, "head": h, "document_id": d[0]}
                                                 for d in documents for k, h in title_keys(d[1]))
             catalog.db["citations"].insert_all(
-                dict(zip(("document_id", "doc_number", "title", "start", "end", "title_key", "head"), c))
-                for c in citations)
+                {"id": n, **dict(zip(("document_id", "doc_number", "title", "start", "end", "title_key", "head"), c))}
+                for n, c in enumerate(citations, 1))
             link(catalog.db, [d[0] for d in documents])
         found = catalog.conn.execute("SELECT child_id, parent_id, link, score FROM links ORDER BY id").fetchall()
+        resolved = catalog.conn.execute("SELECT id, cited_document_id FROM citations "
+                                        "WHERE cited_document_id IS NOT NULL").fetchall()
     duck.execute("CREATE TABLE links (child_id BIGINT, parent_id BIGINT, link VARCHAR, score DOUBLE)")
     if found:
         duck.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", found)
+    duck.execute("CREATE TABLE resolved_citations (document_id BIGINT, item BIGINT, cited_document_id BIGINT)")
+    if resolved:
+        duck.executemany("INSERT INTO resolved_citations VALUES (?, ?, ?)",
+                         [(citations[n - 1][0], citations[n - 1][7], parent) for n, parent in resolved])
+    _cite(duck)
     if kept is not None:
         import duckdb
 
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
-            duck.execute(f"COPY links TO '{kept}.tmp' (FORMAT parquet)")
-            Path(f"{kept}.tmp").rename(kept)
+            for table, path in (("resolved_citations", cited), ("links", kept)):
+                duck.execute(f"COPY {table} TO '{path}.tmp' (FORMAT parquet)")
+                Path(f"{path}.tmp").rename(path)
         except (OSError, duckdb.IOException):  # a read-only shard folder: the links are found again next time
             pass
+
+
+def _cite(duck: Any) -> None:
+    """Give each citation the notice it names (``cited_document_id``), as the catalog's citations hold it."""
+    duck.execute("ALTER TABLE citations ADD COLUMN cited_document_id BIGINT")
+    duck.execute("""UPDATE citations SET cited_document_id = r.cited_document_id FROM resolved_citations r
+                    WHERE r.document_id = citations.document_id AND r.item = citations.item""")
 
 
 def _kept_links(duck: Any, folders: list[Path]) -> Path:
@@ -165,8 +199,8 @@ def open_shards(folders: list[Path]) -> ShardCatalog:
         SELECT r.*, x.id FROM raw_documents r JOIN resolved x USING (run, position) WHERE x.is_primary""")
     duck.execute(f"""
         CREATE TABLE documents AS
-        SELECT id, title, doc_number, issuer, nullif(province, '{layout.UNKNOWN_PROVINCE}') AS province, city, county,
-               level, date_written, opening FROM picked""")
+        SELECT id, hash, title, doc_number, issuer, nullif(province, '{layout.UNKNOWN_PROVINCE}') AS province, city,
+               county, level, date_written, opening FROM picked""")
     duck.execute("CREATE TABLE sources AS SELECT id AS document_id FROM resolved")
     mine = "JOIN picked d ON d.run = x.run AND d.position = x.position"
     duck.execute(f"""
