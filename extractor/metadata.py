@@ -244,6 +244,25 @@ def find_title(text: str, header: Header) -> str | None:
     return preferred[-1] if preferred else None
 
 
+_OPENING_BRACKETS = "〔[【﹝("
+
+
+def _own_number_line(lines: list[str]) -> str | None:
+    """The notice's own doc number: a line near the top that is one, or short lines that make one together (a page
+    copied as text breaks ``内发改价费字〔2025〕661号`` over five lines)."""
+    lines = [line.strip().replace(" ", "") for line in lines]
+    for i, line in enumerate(lines):
+        for k in range(1, 6):
+            part = lines[i:i + k]
+            if len(part) < k or (k > 1 and any(len(x) > 12 or not x for x in part)):
+                break
+            if k > 1 and not (any(b in part[0] for b in _OPENING_BRACKETS) or part[1][0] in _OPENING_BRACKETS):
+                continue  # the first break falls at or after the bracket of the year, not in the words before it
+            if DOC_NUMBER.fullmatch(re.sub(r"^[(\[【]|[)\]】]$", "", "".join(part))):
+                return doc_number("".join(part))
+    return None
+
+
 def _issuer_from_title(title: str | None) -> str | None:
     """The body (or bodies) named before 关于 in a title: 某市人民政府办公室关于… -> 某市人民政府办公室."""
     from .departments import is_body
@@ -263,13 +282,7 @@ def extract(text: str, header: Header) -> Metadata:
     meta.topic = h.get("topic")
     meta.date_published = _date(h.get("date_published"))
     own = doc_number(h.get("doc_number", "")) if h.get("doc_number") else None
-    if own is None:
-        for line in text.split("\n")[:20]:
-            m = DOC_NUMBER.fullmatch(re.sub(r"^[(\[【]|[)\]】]$", "", line.strip().replace(" ", "")))
-            if m:
-                own = doc_number(line)
-                break
-    meta.doc_number = own
+    meta.doc_number = own or _own_number_line(text.split("\n")[:20])
     meta.date_written = _date(h.get("date_written"))
     if meta.date_written is None:
         for line in text.split("\n"):
@@ -282,11 +295,11 @@ def extract(text: str, header: Header) -> Metadata:
     for m in CITATION.finditer(text):
         number = doc_number(m.group("inner") or "")
         cited.append({"title": m.group("title"), "doc_number": number, "start": m.start(), "end": m.end()})
-        if number and number != own:
+        if number and number != meta.doc_number:
             seen.setdefault(number)
     for m in DOC_NUMBER.finditer(text):
         number = doc_number(m.group())
-        if number and number != own:
+        if number and number != meta.doc_number:
             seen.setdefault(number)
     meta.cited_doc_numbers = list(seen)
     meta.cited_documents = cited

@@ -225,6 +225,10 @@ class Header:
     front: dict[str, str] = field(default_factory=dict)
 
 
+#: A label in square brackets, as some sites write their metadata block.
+_BRACKETED_LABEL = re.compile(r"^[\[【]\s*([\u4e00-\u9fff ]{2,10}?)\s*[\]】]")
+
+
 def _parse_header_line(line: str) -> dict[str, str] | None:
     """The label/value pairs of a metadata line, or None if it is not one.
 
@@ -233,6 +237,7 @@ def _parse_header_line(line: str) -> dict[str, str] | None:
     """
     pattern, by_label = _header_labels()
     runs = _header_runs()
+    line = _BRACKETED_LABEL.sub(r"\1:", line)  # [发文字号] 京经信发〔2024〕65号
     cells = [part.strip(" •·\t") for c in re.split(r"[|│]", line) for part in runs.split(c)]
     cells = [c for c in cells if c and not re.fullmatch(r":?-{3,}:?", c)]  # Markdown table rules are no cells
     if not cells:
@@ -254,8 +259,8 @@ def _parse_header_line(line: str) -> dict[str, str] | None:
         if not rest and i + 1 < len(cells) and not pattern.match(cells[i + 1]):
             rest = cells[i + 1]
             i += 1
-        if rest and name not in found:
-            found[name] = rest
+        if name not in found:
+            found[name] = rest  # empty when its value is on the next line
         i += 1
     return found if labelled else None
 
@@ -264,24 +269,55 @@ _BULLETS = ("•", "·", "●", "◆", "■", "▪")
 
 
 def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
-    """Parse and remove the metadata block near the top (pipe tables, bullets, key: value)."""
+    """Parse and remove the metadata block near the top (pipe tables, bullets, key: value). A label alone on its
+    line (``有 效 性 :``) takes the short line after it as its value (a doc number split over lines,
+    ``京经信发\n〔2024〕\n65号``, is joined back); a title is left in the text, where the title is looked for."""
     header = Header()
     edits: list[Edit] = []
-    pos = 0
-    for n, line in enumerate(m.text.split("\n")):
-        end = pos + len(line)
-        if n >= window:
-            break
-        stripped = line.strip()
+    lines = m.text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def drop(first: int, last: int) -> None:
+        edits.append((starts[first], min(starts[last] + len(lines[last]) + 1, len(m.text)), ""))
+
+    n = 0
+    while n < min(window, len(lines)):
+        stripped = lines[n].strip()
         found = _parse_header_line(stripped) if stripped and len(stripped) < 400 else None
-        if found is not None and (found or len(stripped) < 30):
+        if found is not None and (any(found.values()) or len(stripped) < 30):
             for key, value in found.items():
-                header.fields.setdefault(key, value)
-            edits.append((pos, min(end + 1, len(m.text)), ""))
+                if value:
+                    header.fields.setdefault(key, value)
+            drop(n, n)
+            key, value = next(iter(found.items())) if len(found) == 1 else ("title", "")
+            if key != "title" and not value and (last := _value_lines(lines, n + 1, key)) is not None:
+                header.fields.setdefault(key, "".join(x.strip() for x in lines[n + 1:last + 1]))
+                drop(n + 1, last)
+                n = last
         elif stripped.startswith(_BULLETS) and stripped.lstrip("".join(_BULLETS) + " ") in header.fields.values():
-            edits.append((pos, min(end + 1, len(m.text)), ""))
-        pos = end + 1
+            drop(n, n)
+        n += 1
     return apply_edits(m, edits), header
+
+
+def _value_lines(lines: list[str], first: int, key: str) -> int | None:
+    """The last line of a label's value that starts at ``first``: that line when it is short and no label itself;
+    a doc number runs on over short lines until its 号."""
+    if first >= len(lines):
+        return None
+    line = lines[first].strip()
+    if not line or len(line) >= 30 or _parse_header_line(line) is not None:
+        return None
+    last = first
+    if key == "doc_number":
+        while not lines[last].strip().endswith("号") and last + 1 < min(first + 5, len(lines)) \
+                and 0 < len(lines[last + 1].strip()) <= 8:
+            last += 1
+        if not lines[last].strip().endswith("号"):
+            return first
+    return last
 
 
 _SPACE_RUN = re.compile(r"[ ]{2,}")
@@ -317,7 +353,7 @@ def title_ending() -> re.Pattern[str]:
 
 def join_title(m: Mapped, window: int = 40) -> Mapped:
     """Join titles broken over two or three lines: ``关于…\n…实施意见`` becomes one line (a saved page may
-    show the title more than once)."""
+    show the title more than once); a short title opening the text needs no 关于 (``某市深化…\n改革实施方案``)."""
     for _ in range(3):
         joined = _join_one_title(m, window)
         if joined is m:
@@ -337,7 +373,7 @@ def _join_one_title(m: Mapped, window: int) -> Mapped:
             if (
                 len(parts) == extra + 1 and all(parts) and len(joined) <= 90
                 and not any(ends.search(p) for p in parts[:-1]) and ends.search(parts[-1])
-                and not re.search(r"[。,;:!?|]", joined) and "关于" in joined
+                and not re.search(r"[。,;:!?|]", joined) and ("关于" in joined or (n == 0 and len(joined) <= 40))
                 and not any(re.search(r"[日号]$", p) for p in parts[:-1])
                 and not any(re.match(r"^[一二三四五六七八九十\d(]", p) for p in parts[1:])
                 and all(2 <= len(p) <= 40 for p in parts[1:]) and len(parts[0]) >= 2 and not any(re.match(r"[/|>»【\[]", p) for p in parts)
