@@ -143,6 +143,14 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
         sentence = text[max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1:s]
         if any(w in sentence for w in _context("forecast")) or any(w in clause for w in _context("definition")):
             continue  # 据…预测,到2030年…; 存量项目是指2025年6月1日前投产的项目
+        rest = text[e:e + 30]
+        rest = rest[:min((i for i in (rest.find(c) for c in "。;\n") if i >= 0), default=len(rest))]
+        if any(w in rest for w in _context("until_then")):
+            continue  # 2026年1月1日以前,…仍按照现行政策执行; 一年内停电次数不超过5次
+        if rule.kind == "relative" and clause.endswith(_context("rolling")):
+            continue  # 未来12个月内投产; 未记载3年内…失信信息
+        if rule.kind in ("day", "this_month") and re.match(r"[^,;。]{0,10}的,", text[e:]):
+            continue  # 6月1日前建成并网的,自6月1日起执行: a condition on who qualifies
         if rule.kind == "relative" and "之日起" not in m.group() and (
                 re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:]) or "起" in clause
                 or re.search(r"(?:后|之后|以后)(?:的)?$", clause)
