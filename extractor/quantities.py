@@ -45,6 +45,7 @@ class _Rules:
     verb_tail: re.Pattern[str]
     comparator_before: re.Pattern[str]
     change_tail: re.Pattern[str]
+    list_intro: re.Pattern[str]
 
 
 
@@ -81,7 +82,8 @@ def rules() -> _Rules:
                   frozenset(p + u for u in data["units"]["count"] for p in ("", *prefixes)),
                   re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
                   re.compile(rf"({alternation(list(t['before']))})"),
-                  re.compile(rf"({alternation(t['decrease'] + t['increase'])})(到|至)?$"))
+                  re.compile(rf"({alternation(t['decrease'] + t['increase'])})(到|至)?$"),
+                  re.compile(t["list_intro"]))
 
 
 _LIST_ITEM = re.compile(r"\s*(\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳]|——|[一二三四五六七八九十]是|[-•·])")
@@ -356,7 +358,7 @@ def targets(ctx: Context) -> list[Target]:
         scoped = before_q.endswith(r.scope_words) and (
             any(w in before_q[:-2] for w in (*r.goal, *r.clause_goal) if len(w) > 1) or predicate)
         if (before_q.endswith(r.descriptive_before) and not scoped) or \
-                ctx.text[m.end("unit"):right].startswith(r.descriptive_after):
+                ctx.text[m.end("unit"):right].startswith(r.descriptive_after) or r.list_intro.match(ctx.text, e):
             continue
         if re.search(r"每(新增|增加|提升|提高|减少|降低|超过|达到|认定|获得|引进|投资|实现)", before_q):
             continue

@@ -299,7 +299,7 @@ def test_task_table_with_lead_and_responsible_columns_and_provincial_city():
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("企业开办时间压缩至1个工作日以内。", [(1, "个工作日", "<=")]),
+    ("企业开办时间压缩至1个工作日以内。", [(1, "个", "<=")]),
     ("平均担保费率降至1%以下。", [(1, "%", "<=")]),
     ("推动5000家以上规模以上工业企业上云。", [(5000, "家", ">=")]),
     ("每万人拥有5G基站数达到25个。", [(25, "个", "=")]),
