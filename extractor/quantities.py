@@ -46,6 +46,7 @@ class _Rules:
     comparator_before: re.Pattern[str]
     change_tail: re.Pattern[str]
     list_intro: re.Pattern[str]
+    measure_word: dict[str, str]
 
 
 
@@ -83,7 +84,7 @@ def rules() -> _Rules:
                   re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
                   re.compile(rf"({alternation(list(t['before']))})"),
                   re.compile(rf"({alternation(t['decrease'] + t['increase'])})(到|至)?$"),
-                  re.compile(t["list_intro"]))
+                  re.compile(t["list_intro"]), data["units"]["measure_word"])
 
 
 _LIST_ITEM = re.compile(r"\s*(\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳]|——|[一二三四五六七八九十]是|[-•·])")
@@ -385,7 +386,7 @@ def targets(ctx: Context) -> list[Target]:
         indicator, ts, te = _indicator(ctx, left, s, e, right, r)
         year = ctx.governing_year(s)
         found.append(Target(indicator, clean(value), clean(high) if high is not None else None,
-                            m.group("unit") + ("/年" if per_year else ""),
+                            r.measure_word.get(m.group("unit"), m.group("unit")) + ("/年" if per_year else ""),
                             comparator, change, year, ctx.text[ts:te], ts, te, sentence=sentence.text))
     return sorted(found + _unitless_targets(ctx, r), key=lambda t: t.start)
 
