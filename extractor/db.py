@@ -1133,6 +1133,7 @@ class Catalog:
                 return
             self.db["documents"].update(doc_id, {"hash": rest[0]["hash"], "path": rest[0]["path"],
                                                  "format": rest[0]["format"]})
+        if rest:
             self._stale(doc_id)  # its place counts one copy fewer
 
     def delete_document(self, doc_id: int, keep_row: bool = False) -> None:

@@ -147,9 +147,10 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
         rest = rest[:min((i for i in (rest.find(c) for c in "。;\n") if i >= 0), default=len(rest))]
         if any(w in rest for w in _context("until_then")):
             continue  # 2026年1月1日以前,…仍按照现行政策执行; 一年内停电次数不超过5次
-        if rule.kind == "relative" and clause.endswith(_context("rolling")):
-            continue  # 未来12个月内投产; 未记载3年内…失信信息
-        if rule.kind in ("day", "this_month") and re.match(r"[^,;。]{0,10}的,", text[e:]):
+        if rule.kind == "relative" and (clause.endswith(_context("rolling"))
+                                        or any(w in rest for w in _context("counted"))):
+            continue  # 未来12个月内投产; 未记载3年内…失信信息; 一年内停电次数不超过5次
+        if rule.kind in ("day", "this_month") and re.match(r"[^,;。\n]{0,10}的,", text[e:]):
             continue  # 6月1日前建成并网的,自6月1日起执行: a condition on who qualifies
         if rule.kind == "relative" and "之日起" not in m.group() and (
                 re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:]) or "起" in clause
@@ -158,7 +159,8 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
             continue  # a condition (在10年内迁离的), a sanction (5年内取消), a span from another event (自注册之日起,
             # 投产后2年内) or inside a noun modifier (针对…5年内关税降为零的商品)
         value, recurrence = _resolve(rule.kind, g, parts, base)
-        if value is not None and base is not None and rule.kind in ("day", "month") and value < base.isoformat():
+        if value is not None and base is not None and (rule.kind in ("day", "month") or g.get("bound")) \
+                and value < base.isoformat():
             continue  # a bound already past when the notice was written qualifies, it binds nothing
         if value is not None:
             bisect.insort(taken, (s, e))
@@ -177,6 +179,8 @@ def _resolve(kind: str, g: dict[str, str | None], parts: dict[str, str], base: d
         if kind == "yearly_end":
             return "XXXX-12-31", "yearly"
         year = g.get("y") or g.get("y0") or (str(base.year) if base else None)
+        if year and not g.get("y") and g.get("m0") and int(g["m"]) < int(g["m0"]):
+            year = str(int(year) + 1)  # (2024年12月1日至1月31日): the range ends in the next year
         if kind == "day":
             return date(int(year), int(g["m"]), int(g["d"])).isoformat(), None
         if kind == "window":

@@ -248,12 +248,15 @@ _OPENING_BRACKETS = "〔[【﹝("
 
 
 def _own_number_line(lines: list[str]) -> str | None:
-    """The notice's own doc number: a line near the top that is one, or short lines that make one together (a page
-    copied as text breaks ``内发改价费字〔2025〕661号`` over five lines)."""
+    """The notice's own doc number: a line near the top that is one, or short lines above the first line that ends
+    a sentence or a salutation that make one together (a page copied as text breaks ``内发改价费字〔2025〕661号``
+    over five lines)."""
     lines = [line.strip().replace(" ", "") for line in lines]
+    # lines joined only above the first that ends a sentence or a salutation: cited numbers stand below
+    body = next((i for i, line in enumerate(lines) if line.endswith(("。", ":", ",", ";"))), len(lines))
     for i, line in enumerate(lines):
-        for k in range(1, 6):
-            part = lines[i:i + k]
+        for k in range(1, 6 if i < body else 2):
+            part = lines[i:i + k] if k == 1 else lines[i:min(i + k, body)]
             if len(part) < k or (k > 1 and any(len(x) > 12 or not x for x in part)):
                 break
             if k > 1 and not (any(b in part[0] for b in _OPENING_BRACKETS) or part[1][0] in _OPENING_BRACKETS):

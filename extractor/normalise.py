@@ -291,8 +291,8 @@ def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
                 if value:
                     header.fields.setdefault(key, value)
             drop(n, n)
-            key, value = next(iter(found.items())) if len(found) == 1 else ("title", "")
-            if key != "title" and not value and (last := _value_lines(lines, n + 1, key)) is not None:
+            key, value = next(iter(found.items())) if len(found) == 1 else ("", "x")
+            if not value and (last := _value_lines(lines, n + 1, key, window)) is not None:
                 header.fields.setdefault(key, "".join(x.strip() for x in lines[n + 1:last + 1]))
                 drop(n + 1, last)
                 n = last
@@ -302,22 +302,34 @@ def extract_header(m: Mapped, window: int = 40) -> tuple[Mapped, Header]:
     return apply_edits(m, edits), header
 
 
-def _value_lines(lines: list[str], first: int, key: str) -> int | None:
-    """The last line of a label's value that starts at ``first``: that line when it is short and no label itself;
-    a doc number runs on over short lines until its 号."""
-    if first >= len(lines):
+#: What the value of a label alone on its line must look like to be taken from the next line(s); other labels
+#: take none (a title, a salutation or a heading after an empty label is the notice's text).
+_DATE_VALUE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?)?(?:\s+[\d:]+)?")
+_VALUES = {
+    "doc_number": re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[【﹝(（]\s*(?:19|20)\d{2}\s*[〕\]】﹞)）]\s*\d{1,5}\s*号"),
+    "date_written": _DATE_VALUE,
+    "date_published": _DATE_VALUE,
+    "repealed": _DATE_VALUE,
+    "validity": re.compile(r"(?:现行)?(?:有效|失效|废止|已修订|部分失效)"),
+    "index_number": re.compile(r"[0-9A-Za-z][0-9A-Za-z/\-]{5,}"),
+    "issuer": re.compile(r"[\u4e00-\u9fff()、 ]{2,40}(?:局|厅|委|委员会|办公室|办公厅|政府|部|署|院|中心|公司|集团|会)"),
+    "topic": re.compile(r"(?!.*关于)[^。:;,]{2,20}"),
+}
+
+
+def _value_lines(lines: list[str], first: int, key: str, window: int) -> int | None:
+    """The last line of a label's value that starts at ``first`` (a doc number runs on over short lines until
+    its 号), or None when the lines there are no such value."""
+    pattern = _VALUES.get(key)
+    if pattern is None or first >= min(window, len(lines)):
         return None
-    line = lines[first].strip()
-    if not line or len(line) >= 30 or _parse_header_line(line) is not None:
-        return None
-    last = first
-    if key == "doc_number":
-        while not lines[last].strip().endswith("号") and last + 1 < min(first + 5, len(lines)) \
-                and 0 < len(lines[last + 1].strip()) <= 8:
-            last += 1
-        if not lines[last].strip().endswith("号"):
-            return first
-    return last
+    for last in range(first, min(first + (5 if key == "doc_number" else 1), window, len(lines))):
+        part = [x.strip() for x in lines[first:last + 1]]
+        if not part[-1] or len(part[-1]) >= 30 or (last > first and len(part[-1]) > 8):
+            return None
+        if pattern.fullmatch("".join(part)):
+            return last
+    return None
 
 
 _SPACE_RUN = re.compile(r"[ ]{2,}")
@@ -389,15 +401,16 @@ _MARKDOWN = re.compile(r"<!--.*?-->|^#{1,6}[ ]+|^>[ ]?|\*\*|__(?=\S)|(?<=\S)__",
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
-#: A Markdown page's first level-one heading: the page's title.
+#: A Markdown page's first level-one heading near its top (after the front matter): the page's title.
 _H1 = re.compile(r"^#[ ]+(\S[^\n]*?)[ #]*$", re.M)
+H1_WINDOW = 12
 
 
 def front_matter(text: str) -> dict[str, str]:
     """The ``key: value`` pairs of a Markdown front matter (quotes removed). A key that is a label of the
     metadata block (``标题``, ``文号``, ``发布日期``: ``patterns/header.toml``) is given as its field name
-    (``title``, ``doc_number``, ``date_published``); other keys in lower case. Without a title there, the first
-    level-one heading (``# 关于…的通知``) is the title."""
+    (``title``, ``doc_number``, ``date_published``); other keys in lower case. Without a title there, a level-one
+    heading near the top (``# 关于…的通知``) is the title. Values are normalised as the text is."""
     _, by_label = _header_labels()
     found = _FRONT_MATTER.match(text)
     pairs: dict[str, str] = {}
@@ -406,9 +419,15 @@ def front_matter(text: str) -> dict[str, str]:
         key = key.strip()
         if sep and key and value.strip():
             pairs.setdefault(by_label.get(key, key.lower()), value.strip().strip("'\""))
-    if "title" not in pairs and (heading := _H1.search(text)):
+    top = "\n".join(text[found.end() if found else 0:].split("\n")[:H1_WINDOW])
+    if "title" not in pairs and (heading := _H1.search(top)):
         pairs["title"] = heading.group(1)
-    return pairs
+    return {k: _plain(v) for k, v in pairs.items()}
+
+
+def _plain(value: str) -> str:
+    """A front matter value as the notice's text is normalised: simplified, half-width."""
+    return to_halfwidth(to_simplified(Mapped.identity(value))).text
 
 
 def strip_markdown(m: Mapped) -> Mapped:

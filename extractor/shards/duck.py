@@ -105,8 +105,8 @@ def _links(duck: Any, kept: Path | None) -> None:
 
     cited = kept.with_name(f"{kept.stem}-cited.parquet") if kept is not None else None
     if kept is not None and kept.exists() and cited.exists():
-        duck.execute(f"CREATE TABLE links AS SELECT * FROM read_parquet('{kept}')")
-        duck.execute(f"CREATE TABLE resolved_citations AS SELECT * FROM read_parquet('{cited}')")
+        duck.execute(f"CREATE TABLE links AS SELECT * FROM read_parquet({_quoted(kept)})")
+        duck.execute(f"CREATE TABLE resolved_citations AS SELECT * FROM read_parquet({_quoted(cited)})")
         _cite(duck)
         return
 
@@ -146,7 +146,7 @@ def _links(duck: Any, kept: Path | None) -> None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
             for table, path in (("resolved_citations", cited), ("links", kept)):
-                duck.execute(f"COPY {table} TO '{path}.tmp' (FORMAT parquet)")
+                duck.execute(f"COPY {table} TO {_quoted(f'{path}.tmp')} (FORMAT parquet)")
                 Path(f"{path}.tmp").rename(path)
         except (OSError, duckdb.IOException):  # a read-only shard folder: the links are found again next time
             pass
@@ -167,6 +167,11 @@ def _kept_links(duck: Any, folders: list[Path]) -> Path:
     runs = duck.execute("SELECT run, count(*), min(id) FROM resolved GROUP BY run ORDER BY 3").fetchall()
     key = hashlib.sha1(repr(([str(f.resolve()) for f in folders], runs, layout.version())).encode()).hexdigest()[:16]
     return folders[0] / "links" / f"{key}.parquet"
+
+
+def _quoted(path: Path | str) -> str:
+    """A path as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _parquet(folders: list[Path], table: str) -> str:
@@ -197,10 +202,12 @@ def open_shards(folders: list[Path]) -> ShardCatalog:
     duck.execute("""
         CREATE TABLE picked AS
         SELECT r.*, x.id FROM raw_documents r JOIN resolved x USING (run, position) WHERE x.is_primary""")
+    opening = "opening" if "opening" in [c[0] for c in duck.execute("DESCRIBE picked").fetchall()] else \
+        "NULL::VARCHAR AS opening"  # shards written before openings were kept
     duck.execute(f"""
         CREATE TABLE documents AS
         SELECT id, hash, title, doc_number, issuer, nullif(province, '{layout.UNKNOWN_PROVINCE}') AS province, city,
-               county, level, date_written, opening FROM picked""")
+               county, level, date_written, {opening} FROM picked""")
     duck.execute("CREATE TABLE sources AS SELECT id AS document_id FROM resolved")
     mine = "JOIN picked d ON d.run = x.run AND d.position = x.position"
     duck.execute(f"""
