@@ -374,6 +374,14 @@ def join_title(m: Mapped, window: int = 40) -> Mapped:
     return m
 
 
+def _stacked_issuers(lines: list[str], n: int, parts: list[str]) -> bool:
+    """Whether ``parts`` would join the last of several issuers stacked one a line (a joint notice) to the
+    ``关于…`` title below them: the title is the 关于 line's."""
+    from .departments import is_body
+
+    return n > 0 and parts[1].startswith("关于") and is_body(parts[0]) and is_body(lines[n - 1].strip())
+
+
 def _join_one_title(m: Mapped, window: int) -> Mapped:
     ends = title_ending()
     lines = m.text.split("\n")
@@ -389,6 +397,7 @@ def _join_one_title(m: Mapped, window: int) -> Mapped:
                 and not any(re.search(r"[日号]$", p) for p in parts[:-1])
                 and not any(re.match(r"^[一二三四五六七八九十\d(]", p) for p in parts[1:])
                 and all(2 <= len(p) <= 40 for p in parts[1:]) and len(parts[0]) >= 2 and not any(re.match(r"[/|>»【\[]", p) for p in parts)
+                and not _stacked_issuers(lines, n, parts)
             ):
                 cut = [pos + sum(len(p) + 1 for p in parts[:i + 1]) - 1 for i in range(extra)]
                 return apply_edits(m, [(c, c + 1, "") for c in cut])
