@@ -20,7 +20,8 @@ from .indicators import money_kind
 from .model import Document, InputError, Mapped, Source
 from .normalise import normalise
 from .readers import read
-from .segment import is_title_line, paragraphs, review_heading, SectionIndex, sections, sentences
+from .segment import (condition_heading, is_title_line, paragraphs, review_heading, SectionIndex, sections,
+                      sentences)
 from .tokens import tokenize
 
 _BOOK_TITLE = re.compile(r"《[^《》]{1,120}》|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}[〔\[【﹝]\s*\d{4}\s*[〕\]】﹞]\s*\d+\s*号")
@@ -60,7 +61,8 @@ def process(source: Source, timings: dict[str, float] | None = None) -> Document
     review = [(s.start, s.end) for s in secs if review_heading(s.title)]
     deadlines = dl.find(text, meta.date_written or meta.date_published, _no_deadlines(text), review)
     year = int((meta.date_written or meta.date_published or "0")[:4]) or None
-    ctx = qt.Context(text, sents, deadlines, year, review)
+    rules = [(s.start, s.end) for s in secs if condition_heading(s.title)]
+    ctx = qt.Context(text, sents, deadlines, year, review, rules)
     targets = qt.targets(ctx)
     amounts = qt.amounts(ctx, targets)
     for a in amounts:

@@ -193,3 +193,13 @@ def _review_words() -> tuple[str, ...]:
 def review_heading(title: str) -> bool:
     """Whether a heading introduces a review of past work (工作回顾, 主要成效)."""
     return any(w in title for w in _review_words())
+
+
+@lru_cache(maxsize=1)
+def _condition_words() -> tuple[str, ...]:
+    return tuple(toml("document")["condition_headings"])
+
+
+def condition_heading(title: str) -> bool:
+    """Whether a heading introduces the rules of a support scheme (申报条件, 奖励标准): criteria, not goals."""
+    return any(w in title for w in _condition_words())
