@@ -453,12 +453,30 @@ _SENTENCE_END = tuple("。;:!?")
 _UNIT_START = r"[年月日%‰万亿千百个家项名人次元吨座套台条辆公米亩天倍]"
 
 
+def _lone_number(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` holds only a number."""
+    return 0 <= i < len(lines) and bool(_NUMBER_LINE.fullmatch(lines[i])) and not lines[i].endswith((".", "、"))
+
+
+def _table_cells(lines: list[str], i: int) -> bool:
+    """Whether the number on line ``i`` is one of a run of numbers on lines of their own that a table's cells
+    make (``9200\n10000\n800``), not the pieces of one number (``202\n5\n年``: its unit follows the run)."""
+    first, last = i, i
+    while _lone_number(lines, first - 1):
+        first -= 1
+    while _lone_number(lines, last + 1):
+        last += 1
+    after = lines[last + 1] if last + 1 < len(lines) else ""
+    return last > first and not re.match(_UNIT_START, after)
+
+
 def join_split_numbers(m: Mapped) -> Mapped:
     """Join numbers that page-to-text tools put on lines of their own (到\n2025\n年,达到\n60%\n以上).
 
     A line holding only a number joins the line before when that one stops mid-sentence, and the line after
     when it goes on with the number's unit, or with any text once the number is mid-sentence. A number that
-    opens an item (``2\n.\n做好…``) is a heading: it joins its dot and its title, not the sentence before.
+    opens an item (``2\n.\n做好…``) is a heading: it joins its dot and its title, not the sentence before. Numbers
+    on consecutive lines are a table's cells (``万吨\n9200\n10000``) and stay apart.
     """
     raw = m.text.split("\n")
     lines = [r.strip() for r in raw]
@@ -471,7 +489,7 @@ def join_split_numbers(m: Mapped) -> Mapped:
             cuts.append(end)  # 0.\n3035: a decimal split after its point
         elif line.isdigit() and after in (".", "、") and i + 2 < len(lines):
             cuts += [end, end + 1 + len(raw[i + 1])]  # 1\n.\n加强储备 is the heading 1.加强储备
-        elif _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")):
+        elif _NUMBER_LINE.fullmatch(line) and not line.endswith((".", "、")) and not _table_cells(lines, i):
             mid = i > 0 and bool(lines[i - 1]) and not lines[i - 1].endswith(_SENTENCE_END + (")",))
             if mid:
                 cuts.append(pos - 1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,7 @@ class _Rules:
     change_tail: re.Pattern[str]
     list_intro: re.Pattern[str]
     measure_word: dict[str, str]
+    unit: re.Pattern[str]
 
 
 
@@ -84,7 +86,7 @@ def rules() -> _Rules:
                   re.compile(rf"({alternation(list(t['before']) + t['goal'])})+$"),
                   re.compile(rf"({alternation(list(t['before']))})"),
                   re.compile(rf"({alternation(t['decrease'] + t['increase'])})(到|至)?$"),
-                  re.compile(t["list_intro"]), data["units"]["measure_word"])
+                  re.compile(t["list_intro"]), data["units"]["measure_word"], re.compile(unit))
 
 
 _LIST_ITEM = re.compile(r"\s*(\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳]|——|[一二三四五六七八九十]是|[-•·])")
@@ -390,7 +392,59 @@ def targets(ctx: Context) -> list[Target]:
         found.append(Target(indicator, clean(value), clean(high) if high is not None else None,
                             r.measure_word.get(m.group("unit"), m.group("unit")) + ("/年" if per_year else ""),
                             comparator, change, year, ctx.text[ts:te], ts, te, sentence=sentence.text))
-    return sorted(found + _unitless_targets(ctx, r), key=lambda t: t.start)
+    return sorted(found + _unitless_targets(ctx, r) + _flat_table_targets(ctx, r), key=lambda t: t.start)
+
+
+_YEAR_CELL = re.compile(r"((?:19|20)\d{2})年(?:目标值?)?")
+_NUMBER_CELL = re.compile(r"-?\d+(?:\.\d+)?")
+#: Header cells after the year columns of an indicator table (累计增长, (下降), 属性).
+_HEADER_CELL = re.compile(r"\(?(?:累计|年均)?(?:增长|下降|增减|变化|增量)\)?|\(?(?:下降|减少)\)?|属性|备注|指标属性")
+#: Rows read after a table's header before it is taken to have ended.
+TABLE_LINES = 400
+
+
+def _flat_table_targets(ctx: Context, r: _Rules) -> list[Target]:
+    """Goals in a table of indicators copied one cell per line (``指标\n单位\n2022年\n2025年\n…``): in each row,
+    one or two unit lines then a number per year column, the number under the latest year the table looks ahead
+    to is a goal for that year."""
+    lines = ctx.text.split("\n")
+    starts = list(itertools.accumulate((len(x) + 1 for x in lines[:-1]), initial=0))
+    found: list[Target] = []
+    for i, line in enumerate(lines):
+        if line.strip() != "单位":
+            continue
+        years = []
+        j = i + 1
+        while j < len(lines) and (cell := _YEAR_CELL.fullmatch(lines[j].strip())):
+            years.append(int(cell.group(1)))
+            j += 1
+        if len(years) < 2 or (ctx.doc_year and max(years) < ctx.doc_year):
+            continue
+        column, pending = years.index(max(years)), []
+        k = j
+        while k < min(len(lines), j + TABLE_LINES):
+            cell = lines[k].strip()
+            if len(cell) > 30 or re.match(r"[一二三四五六七八九十]+、", cell):
+                break  # the table has ended
+            run = [x.strip() for x in lines[k:k + len(years)]]
+            # the cells before a row's numbers: the previous row's change (0.2个百分点), category, indicator, unit
+            words = [x for x in pending if not re.match(r"[-\d]", x) and not _HEADER_CELL.fullmatch(x)]
+            if len(words) >= 2 and len(run) == len(years) and all(_NUMBER_CELL.fullmatch(x) for x in run):
+                unit, cut = (words[-1], 1) if r.unit.fullmatch(words[-1]) else \
+                    (words[-2], 2) if r.unit.fullmatch(words[-2]) else (None, 0)
+                if unit and words[:-cut]:
+                    at = k + column
+                    value = parse_number(lines[at].strip())
+                    if value is not None:
+                        start = starts[at] + len(lines[at]) - len(lines[at].lstrip())
+                        found.append(Target("".join(words[:-cut]), clean(value), None, unit, "=", None,
+                                            max(years), lines[at].strip(), start, start + len(lines[at].strip()),
+                                            sentence=lines[at].strip()))
+                pending, k = [], k + len(years)
+                continue
+            pending.append(cell)
+            k += 1
+    return found
 
 
 def _unitless_targets(ctx: Context, r: _Rules) -> list[Target]:

@@ -11,7 +11,7 @@ from extractor.evaluate import evaluate_dirs, predict_dir
 
 REAL = Path(__file__).resolve().parent / "real"
 #: Floors on the whole set, just under what it scores now: a fall below one is a regression.
-FLOORS = {"amounts": 0.99, "deadlines": 0.96, "targets": 0.93, "metadata": 0.99, "obligations": 0.95,
+FLOORS = {"amounts": 0.99, "deadlines": 0.96, "targets": 0.96, "metadata": 0.99, "obligations": 0.95,
           "obligation_departments": 0.97}
 #: What the development set (h*) must score (issue: read real notices as well as the seeds).
 DEV = {"amounts": 0.995, "deadlines": 0.97, "targets": 0.97, "metadata": 0.97, "obligations": 0.95,
