@@ -150,8 +150,6 @@ def find(text: str, doc_date: str | None, reserved: list[tuple[int, int]] | None
         if rule.kind == "relative" and (clause.endswith(_context("rolling"))
                                         or any(w in rest for w in _context("counted"))):
             continue  # 未来12个月内投产; 未记载3年内…失信信息; 一年内停电次数不超过5次
-        if rule.kind in ("day", "this_month") and re.match(r"[^,;。\n]{0,10}的,", text[e:]):
-            continue  # 6月1日前建成并网的,自6月1日起执行: a condition on who qualifies
         if rule.kind == "relative" and "之日起" not in m.group() and (
                 re.match(r"[^,;。]*的[,;]|(取消|不得|禁止|不予|暂停|停止)", text[e:]) or "起" in clause
                 or re.search(r"(?:后|之后|以后)(?:的)?$", clause)
