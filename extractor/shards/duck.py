@@ -121,8 +121,9 @@ def _links(duck: Any, kept: Path | None) -> None:
     with tempfile.TemporaryDirectory() as scratch, Catalog.open(Path(scratch) / "lineage.db") as catalog:
         with catalog.conn:
             catalog.db["documents"].insert_all(
-                {"id": d[0], "hash": str(d[0]), "path": str(d[0]), "title": d[1], "doc_number": d[2], "level": d[3], "date_written": d[4],
-                 "province": d[5], "city": d[6], "county": d[7], "text": d[8]} for d in documents)
+                {"id": d[0], "hash": str(d[0]), "path": str(d[0]), "title": d[1], "doc_number": d[2], "level": d[3],
+                 "date_written": d[4], "province": d[5], "city": d[6], "county": d[7], "text": d[8]}
+                for d in documents)
             catalog.db["title_keys"].insert_all({"key": k, "head": h, "document_id": d[0]}
                                                 for d in documents for k, h in title_keys(d[1]))
             catalog.db["citations"].insert_all(
