@@ -61,8 +61,8 @@ def process(source: Source, timings: dict[str, float] | None = None) -> Document
     review = [(s.start, s.end) for s in secs if review_heading(s.title)]
     deadlines = dl.find(text, meta.date_written or meta.date_published, _no_deadlines(text), review)
     year = int((meta.date_written or meta.date_published or "0")[:4]) or None
-    rules = [(s.start, s.end) for s in secs if condition_heading(s.title)]
-    ctx = qt.Context(text, sents, deadlines, year, review, rules)
+    criteria = [(s.start, s.end) for s in secs if condition_heading(s.title)]
+    ctx = qt.Context(text, sents, deadlines, year, review, criteria)
     targets = qt.targets(ctx)
     amounts = qt.amounts(ctx, targets)
     for a in amounts:

@@ -96,10 +96,10 @@ class Context:
     """Sentences and deadlines of one text, for looking up what surrounds an offset."""
 
     def __init__(self, text: str, sentences: list[Unit], deadlines: list[Deadline], doc_year: int | None,
-                 review: list[tuple[int, int]] | None = None, rules: list[tuple[int, int]] | None = None) -> None:
+                 review: list[tuple[int, int]] | None = None, criteria: list[tuple[int, int]] | None = None) -> None:
         self.text = text
         self.review = review or []
-        self.rules = rules or []  # sections stating a support scheme's criteria (申报条件, 奖励标准)
+        self.criteria = criteria or []  # sections stating a support scheme's criteria (申报条件, 奖励标准)
         self.sentences = sentences
         self.starts = [s.start for s in sentences]
         self.deadlines = deadlines
@@ -354,7 +354,7 @@ def targets(ctx: Context) -> list[Target]:
                 or predicate):
             continue
         if any(w in ctx.text[left:right] for w in r.score) or _statistical(ctx, sentence, s, r) or \
-                any(a <= s < b for a, b in ctx.rules):
+                any(a <= s < b for a, b in ctx.criteria):
             continue
         if m.group("unit") not in r.count_units and not predicate and \
                 _role(ctx, sentence, s, m.end("unit"), r, True) == "threshold":
